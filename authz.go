@@ -1,0 +1,109 @@
+package anbao
+
+import "slices"
+
+// Action is something a principal may try to do. Row-level scope (which
+// organisation, jurisdiction or relationship) is applied by the store on top.
+type Action string
+
+const (
+	ActOrgRead        Action = "org.read"        // read participant organisations
+	ActOrgCreate      Action = "org.create"      // register an organisation directly (active at once)
+	ActOrgApprove     Action = "org.approve"     // approve, reject, suspend registrations
+	ActOrgUpdate      Action = "org.update"      // edit an organisation (own, or any for the operator)
+	ActUSCCOverride   Action = "uscc.override"   // accept a USCC whose checksum fails
+	ActEnterpriseRead Action = "enterprise.read" // the enterprise directory and profiles, within scope
+	ActUserRead       Action = "user.read"       // list users of an organisation
+	ActUserManage     Action = "user.manage"     // create, disable, change roles, reset
+	ActAuditRead      Action = "audit.read"      // browse the audit log, within scope
+	ActAuditVerify    Action = "audit.verify"    // verify the whole chain
+	ActTokenManage    Action = "token.manage"    // own API tokens
+	ActAccount        Action = "account"         // own password, second factor, locale
+)
+
+// writeActions change state; a read-scoped API token may not perform them.
+var writeActions = map[Action]bool{
+	ActOrgCreate: true, ActOrgApprove: true, ActOrgUpdate: true, ActUSCCOverride: true,
+	ActUserManage: true, ActTokenManage: true, ActAccount: true,
+}
+
+// IsWrite reports whether a changes state.
+func (a Action) IsWrite() bool { return writeActions[a] }
+
+// everyone is a role set meaning "every role of the kind".
+var everyone = []Role{RoleAdmin, RoleUnderwriter, RoleClaimsHandler, RoleAnalyst, RoleReviewer, RoleAuditor, RoleMember}
+
+// Permissions is the one table of kind × role → actions. Read it as
+// "an organisation of this kind lets these roles do this action".
+var Permissions = map[Action]map[OrgKind][]Role{
+	ActOrgRead: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	ActOrgCreate:    {KindOperator: {RoleAdmin}},
+	ActOrgApprove:   {KindOperator: {RoleAdmin}},
+	ActUSCCOverride: {KindOperator: {RoleAdmin}},
+	ActOrgUpdate: {
+		KindOperator: {RoleAdmin}, KindRegulator: {RoleAdmin}, KindInsurer: {RoleAdmin},
+		KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin},
+	},
+	ActEnterpriseRead: {
+		KindOperator:   {RoleAdmin, RoleAnalyst, RoleAuditor, RoleMember},
+		KindRegulator:  everyone,
+		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleClaimsHandler, RoleAnalyst},
+		KindProvider:   everyone,
+		KindEnterprise: everyone,
+	},
+	ActUserRead: {
+		KindOperator: {RoleAdmin, RoleAuditor}, KindRegulator: {RoleAdmin, RoleAuditor},
+		KindInsurer: {RoleAdmin, RoleAuditor}, KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin},
+	},
+	ActUserManage: {
+		KindOperator: {RoleAdmin}, KindRegulator: {RoleAdmin}, KindInsurer: {RoleAdmin},
+		KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin},
+	},
+	ActAuditRead: {
+		KindOperator: {RoleAdmin, RoleAuditor}, KindRegulator: {RoleAdmin, RoleAuditor},
+		KindInsurer: {RoleAdmin, RoleAuditor}, KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin},
+	},
+	ActAuditVerify: {KindOperator: {RoleAdmin, RoleAuditor}},
+	ActTokenManage: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	ActAccount: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+}
+
+// Can reports whether p may perform a at all (before row-level scope).
+func Can(p *Principal, a Action) bool {
+	if p == nil {
+		return false
+	}
+	if p.System {
+		return true
+	}
+	if p.Scopes != nil && a.IsWrite() && !slices.Contains(p.Scopes, ScopeWrite) {
+		return false
+	}
+	roles := Permissions[a][p.OrgKind]
+	for _, r := range p.Roles {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Authorize returns nil if p may perform a, EUNAUTHORIZED for no principal and EFORBIDDEN otherwise.
+func Authorize(p *Principal, a Action) error {
+	if p == nil {
+		return Errorf(EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !Can(p, a) {
+		return Errorf(EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}

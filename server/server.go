@@ -1,0 +1,113 @@
+// Package server is Anbao's HTTP adapter: the JSON API under /api/v1 with its
+// OpenAPI document, the server-rendered web UI, and the operational endpoints
+// (/healthz, /readyz, /metrics). It decodes requests, puts the principal in the
+// context and encodes results; the store decides what the principal may do.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/anbao/anbao/store"
+)
+
+// Config tunes the HTTP server.
+type Config struct {
+	// Demo relaxes the second-factor requirement and shows the demo logins on the login page.
+	Demo bool
+	// SecureCookies marks cookies Secure; on unless serving plain HTTP on loopback.
+	SecureCookies bool
+	// MaxBodyBytes bounds request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// LoginRate is the number of login attempts per minute allowed from one address (default 20).
+	LoginRate int
+}
+
+// Server serves the API, the UI and the operational endpoints.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	cfg     Config
+	mux     *http.ServeMux
+	routes  []*route
+	metrics *metrics
+	limiter *limiter
+	ui      *uiRenderer
+	started time.Time
+}
+
+// New builds a server around a store.
+func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.LoginRate == 0 {
+		cfg.LoginRate = 20
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(),
+		limiter: newLimiter(cfg.LoginRate, time.Minute), started: time.Now()}
+	var err error
+	if s.ui, err = newUIRenderer(); err != nil {
+		return nil, err
+	}
+	s.registerAPI()
+	s.registerUI()
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
+	s.mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	return s, nil
+}
+
+// Handler returns the full middleware chain around the routes.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errCSRF())
+	}))
+	var h http.Handler = s.mux
+	h = s.authenticate(h)
+	h = cop.Handler(h)
+	h = s.observe(h)
+	return h
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.ErrorContext(ctx, "readiness check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// Maintain runs periodic housekeeping until ctx ends.
+func (s *Server) Maintain(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.store.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("purge expired", "err", err)
+			}
+			s.limiter.sweep()
+		}
+	}
+}
