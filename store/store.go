@@ -260,3 +260,7 @@ func (w *where) next(a any) string {
 	w.args = append(w.args, a)
 	return fmt.Sprintf("$%d", len(w.args))
 }
+
+// RawDB exposes the write handle for tests and tools that must bypass the
+// store, such as the audit tamper tests. Application code never uses it.
+func (s *Store) RawDB() *sql.DB { return s.write }
