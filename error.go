@@ -64,4 +64,6 @@ func ErrorCode(err error) string {
 
 // ErrNotFound is the generic "no such record, or not yours" error.
 // kind names the record kind for logs; users see one message for every kind.
-func ErrNotFound(kind string) *Error { return &Error{Code: ENOTFOUND, Key: "error.not_found", Field: kind} }
+func ErrNotFound(kind string) *Error {
+	return &Error{Code: ENOTFOUND, Key: "error.not_found", Field: kind}
+}

@@ -18,11 +18,11 @@ type route struct {
 	OpID         string
 	Summary      string
 	Tag          string
-	Public       bool      // reachable without a principal
-	Query        []qparam  // documented query parameters
-	Body         any       // request body example type, nil for none
-	Resp         any       // response body type, nil for 204
-	Status       int       // success status (default 200)
+	Public       bool     // reachable without a principal
+	Query        []qparam // documented query parameters
+	Body         any      // request body example type, nil for none
+	Resp         any      // response body type, nil for 204
+	Status       int      // success status (default 200)
 	handle       func(w http.ResponseWriter, r *http.Request) (any, error)
 }
 

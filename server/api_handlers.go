@@ -76,22 +76,22 @@ type (
 		Kind         store.RelationshipKind `json:"kind"`
 	}
 	USCCInfo struct {
-		Code          string `json:"code"`
-		Valid         bool   `json:"valid"`
-		ChecksumOK    bool   `json:"checksum_ok"`
-		Message       string `json:"message,omitempty"`
-		Authority     string `json:"authority"`
-		Category      string `json:"category"`
-		Division      string `json:"division"`
-		Jurisdiction  string `json:"jurisdiction"`
-		OrgCode       string `json:"org_code"`
+		Code         string `json:"code"`
+		Valid        bool   `json:"valid"`
+		ChecksumOK   bool   `json:"checksum_ok"`
+		Message      string `json:"message,omitempty"`
+		Authority    string `json:"authority"`
+		Category     string `json:"category"`
+		Division     string `json:"division"`
+		Jurisdiction string `json:"jurisdiction"`
+		OrgCode      string `json:"org_code"`
 	}
 	IndustrySection struct {
-		Code      string              `json:"code"`
-		Name      string              `json:"name"`
-		NameZH    string              `json:"name_zh"`
-		NameEN    string              `json:"name_en"`
-		Divisions []refdata.Division  `json:"divisions"`
+		Code      string             `json:"code"`
+		Name      string             `json:"name"`
+		NameZH    string             `json:"name_zh"`
+		NameEN    string             `json:"name_en"`
+		Divisions []refdata.Division `json:"divisions"`
 	}
 )
 
@@ -117,7 +117,7 @@ func (s *Server) registerAPI() {
 		Summary: "Validate and decode a Unified Social Credit Code", Resp: USCCInfo{}, handle: s.apiUSCC})
 	s.api(route{Method: "POST", Path: v1 + "/registrations", OpID: "register", Tag: "organisations", Public: true, Status: 201,
 		Summary: "Apply to join: an organisation and its first admin, pending operator approval",
-		Body: RegistrationRequest{}, Resp: RegistrationResponse{}, handle: s.apiRegister})
+		Body:    RegistrationRequest{}, Resp: RegistrationResponse{}, handle: s.apiRegister})
 	s.api(route{Method: "POST", Path: v1 + "/sessions", OpID: "login", Tag: "sessions", Public: true, Status: 201,
 		Summary: "Log in with username and password; sets the session cookie", Body: LoginRequest{}, Resp: SessionResponse{}, handle: s.apiLogin})
 	s.api(route{Method: "POST", Path: v1 + "/sessions/totp", OpID: "loginTOTP", Tag: "sessions", Public: true,

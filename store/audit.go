@@ -178,9 +178,9 @@ func (s *Store) ListAudit(ctx context.Context, f anbao.AuditFilter) (*anbao.Audi
 
 // AuditReport is the outcome of verifying the whole chain.
 type AuditReport struct {
-	OK      bool   `json:"ok"`
-	Entries int64  `json:"entries"`
-	HeadSeq int64  `json:"head_seq"`
+	OK      bool  `json:"ok"`
+	Entries int64 `json:"entries"`
+	HeadSeq int64 `json:"head_seq"`
 	// BrokenSeq is the first entry found broken (or the expected seq of a missing one).
 	BrokenSeq int64  `json:"broken_seq,omitempty"`
 	Reason    string `json:"reason,omitempty"`
