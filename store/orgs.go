@@ -31,7 +31,14 @@ func scanOrg(sc interface{ Scan(...any) error }) (*anbao.Organisation, error) {
 // its own organisation; everything for the operator; other participants when
 // active; enterprises only within p's enterprise scope.
 func visibleOrgs(p *anbao.Principal, w *where) {
-	if p.System || p.OrgKind == anbao.KindOperator {
+	if p.System {
+		return
+	}
+	if p.OrgKind == anbao.KindOperator {
+		if !anbao.Can(p, anbao.ActEnterpriseRead) {
+			// Expert reviewers see the participants, not the enterprises, unless assigned.
+			w.add("(o.id = ? OR o.kind <> 'enterprise')", p.OrgID)
+		}
 		return
 	}
 	cond := "(o.id = ? OR (o.status = 'active' AND (o.kind <> 'enterprise'"

@@ -1,0 +1,255 @@
+package server
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/anbao/anbao/store"
+	"github.com/anbao/anbao/store/storetest"
+)
+
+// The access-control matrix: every API operation, called by every kind of
+// principal, on its own records and on another tenant's. Each case states the
+// status every role must get; a marker string, where given, must appear in the
+// body for exactly the roles in see. Roles are demo users; "reg" is the
+// regulator of ent1's jurisdiction and "regx" the regulator of a foreign
+// enterprise's jurisdiction. A new endpoint must join this table: the test
+// fails for any route with no case.
+
+var matrixRoles = []string{"anon", "op.admin", "op.auditor", "op.expert", "miit.admin", "reg.admin", "reg.analyst",
+	"regx.admin", "ins1.admin", "ins1.uw", "ins1.claims", "prov1.admin", "prov1.analyst", "ent1.admin", "ent1.member"}
+
+type matrixCase struct {
+	route  string // "METHOD pattern" as registered
+	path   string // with {placeholders}
+	body   string
+	want   map[string]int // role → status; "*" for the rest
+	marker string         // optional text that must appear for exactly the roles in see
+	see    []string
+	fresh  bool // use a throwaway session (logout)
+	// relogin drops every cached session after each call: role changes end sessions.
+	relogin bool
+}
+
+// fixtures are the ids the matrix needs, looked up in the loaded demo.
+type fixtures struct {
+	vals  map[string]string
+	users map[string]string // alias → real username
+}
+
+func (e *testEnv) fixtures() *fixtures {
+	t := e.t
+	db := e.st.RawDB()
+	one := func(q string, args ...any) string {
+		var v string
+		if err := db.QueryRow(q, args...).Scan(&v); err != nil {
+			t.Fatalf("fixture %s: %v", q, err)
+		}
+		return v
+	}
+	f := &fixtures{vals: map[string]string{}, users: map[string]string{}}
+	userOrg := func(u string) string { return one("SELECT CAST(org_id AS TEXT) FROM users WHERE username = $1", u) }
+	f.vals["ent1"] = userOrg("ent1.admin")
+	f.vals["ins1"] = userOrg("ins1.admin")
+	f.vals["prov1"] = userOrg("prov1.admin")
+	f.vals["ins2"] = userOrg("ins2.admin")
+	jur := one("SELECT jurisdiction FROM organisations WHERE id = $1", f.vals["ent1"])
+	unrelated := `kind = 'enterprise' AND status = 'active' AND id NOT IN
+		(SELECT enterprise_id FROM relationships WHERE party_org_id IN ($1, $2))`
+	f.vals["foreign_ent"] = one("SELECT CAST(MIN(id) AS TEXT) FROM organisations WHERE "+unrelated+" AND jurisdiction <> $3",
+		f.vals["ins1"], f.vals["prov1"], jur)
+	f.vals["foreign_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["foreign_ent"])
+	xjur := one("SELECT jurisdiction FROM organisations WHERE id = $1", f.vals["foreign_ent"])
+	f.vals["pending"] = one("SELECT CAST(MIN(id) AS TEXT) FROM organisations WHERE status = 'pending'")
+	f.vals["ent1_admin_user"] = one("SELECT CAST(id AS TEXT) FROM users WHERE username = 'ent1.admin'")
+	f.vals["ent1_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["ent1"])
+	f.users["reg.admin"] = "reg" + jur + ".admin"
+	f.users["reg.analyst"] = "reg" + jur + ".analyst"
+	f.users["regx.admin"] = "reg" + xjur + ".admin"
+	return f
+}
+
+func (f *fixtures) username(role string) string {
+	if u, ok := f.users[role]; ok {
+		return u
+	}
+	if role == "anon" {
+		return ""
+	}
+	return role
+}
+
+func matrixCases() []matrixCase {
+	all := func(status int) map[string]int { return map[string]int{"anon": 401, "*": status} }
+	only := func(status, other int, roles ...string) map[string]int {
+		m := map[string]int{"anon": 401, "*": other}
+		for _, r := range roles {
+			m[r] = status
+		}
+		return m
+	}
+	with := func(m map[string]int, kv ...any) map[string]int {
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1].(int)
+		}
+		return m
+	}
+	admins := []string{"op.admin", "miit.admin", "reg.admin", "regx.admin", "ins1.admin", "prov1.admin", "ent1.admin"}
+	userReaders := append([]string{"op.auditor"}, admins...)
+	seeEnt1 := []string{"op.admin", "op.auditor", "miit.admin", "reg.admin", "reg.analyst", "ins1.admin", "ins1.uw",
+		"ins1.claims", "prov1.admin", "prov1.analyst", "ent1.admin", "ent1.member"}
+	seeForeign := []string{"op.admin", "op.auditor", "miit.admin", "regx.admin"}
+	visible := func(roles []string) map[string]int { return only(200, 404, roles...) }
+	public := map[string]int{"*": 200}
+
+	return []matrixCase{
+		{route: "GET /api/v1/reference/jurisdictions", path: "/api/v1/reference/jurisdictions", want: public, marker: `"4403"`, see: matrixRoles},
+		{route: "GET /api/v1/reference/industries", path: "/api/v1/reference/industries", want: public},
+		{route: "GET /api/v1/reference/uscc/{code}", path: "/api/v1/reference/uscc/{ent1_uscc}", want: public},
+		{route: "POST /api/v1/registrations", path: "/api/v1/registrations", body: `{}`, want: map[string]int{"*": 400}},
+		{route: "POST /api/v1/sessions", path: "/api/v1/sessions", body: `{"username":"nobody","password":"wrong-password"}`, want: map[string]int{"*": 401}},
+		{route: "POST /api/v1/sessions/totp", path: "/api/v1/sessions/totp", body: `{"code":"000000"}`, want: all(200)},
+		{route: "DELETE /api/v1/sessions/current", path: "/api/v1/sessions/current", want: map[string]int{"*": 204}, fresh: true},
+		{route: "GET /api/v1/me", path: "/api/v1/me", want: all(200)},
+		{route: "PATCH /api/v1/me", path: "/api/v1/me", body: `{"display_name":"矩阵测试"}`, want: all(200)},
+		{route: "POST /api/v1/me/password", path: "/api/v1/me/password", body: `{"current_password":"x","new_password":"short"}`, want: all(400)},
+		{route: "POST /api/v1/me/totp", path: "/api/v1/me/totp", want: all(200)},
+		{route: "POST /api/v1/me/totp/confirm", path: "/api/v1/me/totp/confirm", body: `{"code":"abc"}`, want: all(400)},
+		{route: "GET /api/v1/tokens", path: "/api/v1/tokens", want: all(200)},
+		{route: "POST /api/v1/tokens", path: "/api/v1/tokens", body: `{"name":"matrix","scopes":["read"],"expires_in_days":1}`, want: all(201)},
+		{route: "DELETE /api/v1/tokens/{id}", path: "/api/v1/tokens/{ins1_token}", want: only(204, 404, "ins1.admin")},
+
+		{route: "GET /api/v1/organisations", path: "/api/v1/organisations?q={foreign_uscc}", want: all(200), marker: "{foreign_uscc}", see: seeForeign},
+		{route: "GET /api/v1/organisations", path: "/api/v1/organisations?q={ent1_uscc}", want: all(200), marker: "{ent1_uscc}", see: seeEnt1},
+		{route: "POST /api/v1/organisations", path: "/api/v1/organisations", body: `{"kind":"enterprise"}`, want: only(400, 403, "op.admin")},
+		{route: "GET /api/v1/organisations/{id}", path: "/api/v1/organisations/{ent1}", want: visible(seeEnt1)},
+		{route: "GET /api/v1/organisations/{id}", path: "/api/v1/organisations/{foreign_ent}", want: visible(seeForeign)},
+		{route: "GET /api/v1/organisations/{id}", path: "/api/v1/organisations/{ins2}", want: all(200)},
+		{route: "GET /api/v1/organisations/{id}", path: "/api/v1/organisations/{pending}", want: visible([]string{"op.admin", "op.auditor"})},
+		{route: "GET /api/v1/organisations/{id}", path: "/api/v1/organisations/999999", want: all(404)},
+		{route: "PATCH /api/v1/organisations/{id}", path: "/api/v1/organisations/{own_org}", body: `{"name_en":"Matrix Org"}`, want: only(200, 403, admins...)},
+		{route: "PATCH /api/v1/organisations/{id}", path: "/api/v1/organisations/{ent1}", body: `{"name_en":"Matrix Ent"}`,
+			want: with(only(200, 403, "op.admin", "ent1.admin"), "regx.admin", 404)},
+		{route: "PATCH /api/v1/organisations/{id}", path: "/api/v1/organisations/{foreign_ent}", body: `{"name_en":"Matrix Foreign"}`,
+			want: with(only(200, 403, "op.admin"), "reg.admin", 404, "ins1.admin", 404, "prov1.admin", 404, "ent1.admin", 404)},
+		{route: "POST /api/v1/organisations/{id}/decision", path: "/api/v1/organisations/{pending}/decision", body: `{"decision":"bogus"}`, want: only(400, 403, "op.admin")},
+		{route: "GET /api/v1/organisations/{id}/users", path: "/api/v1/organisations/{own_org}/users", want: only(200, 403, userReaders...)},
+		{route: "GET /api/v1/organisations/{id}/users", path: "/api/v1/organisations/{ent1}/users",
+			want: with(only(200, 403, "op.admin", "op.auditor", "ent1.admin"), "regx.admin", 404)},
+		{route: "POST /api/v1/organisations/{id}/users", path: "/api/v1/organisations/{own_org}/users", body: `{"username":"x"}`, want: only(400, 403, admins...)},
+		{route: "POST /api/v1/organisations/{id}/users", path: "/api/v1/organisations/{ent1}/users", body: `{"username":"x"}`,
+			want: with(only(400, 403, "op.admin", "ent1.admin"), "regx.admin", 404)},
+		{route: "GET /api/v1/users/{id}", path: "/api/v1/users/{ent1_admin_user}", want: only(200, 404, "op.admin", "op.auditor", "ent1.admin")},
+		{route: "PATCH /api/v1/users/{id}", path: "/api/v1/users/{ent1_admin_user}", body: `{"display_name":"矩阵"}`,
+			want: with(only(200, 404, "op.admin", "ent1.admin"), "op.auditor", 403)},
+		{route: "PATCH /api/v1/users/{id}", path: "/api/v1/users/{ent1_admin_user}", body: `{"roles":["admin","member"]}`,
+			want: with(only(200, 404, "op.admin"), "op.auditor", 403, "ent1.admin", 403), relogin: true},
+		{route: "POST /api/v1/relationships", path: "/api/v1/relationships", body: `{"party_id":{ins2},"enterprise_id":{foreign_ent},"kind":"bogus"}`, want: only(400, 403, "op.admin")},
+
+		{route: "GET /api/v1/enterprises", path: "/api/v1/enterprises?q={foreign_uscc}", want: with(all(200), "op.expert", 403), marker: "{foreign_uscc}", see: seeForeign},
+		{route: "GET /api/v1/enterprises", path: "/api/v1/enterprises?q={ent1_uscc}", want: with(all(200), "op.expert", 403), marker: "{ent1_uscc}", see: seeEnt1},
+		{route: "GET /api/v1/enterprises/{id}", path: "/api/v1/enterprises/{ent1}", want: visible(seeEnt1)},
+		{route: "GET /api/v1/enterprises/{id}", path: "/api/v1/enterprises/{foreign_ent}", want: visible(seeForeign)},
+		{route: "GET /api/v1/enterprises/{id}", path: "/api/v1/enterprises/{ins2}", want: all(404)},
+
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
+		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},
+	}
+}
+
+func TestAccessMatrix(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		e := newTestEnv(t, st, 600)
+		f := e.fixtures()
+		// A token owned by ins1.admin that only ins1.admin may revoke.
+		tok := decodeBody[TokenCreated](t, e.as("ins1.admin", "POST", "/api/v1/tokens", `{"name":"owned","scopes":["read"],"expires_in_days":3}`))
+		f.vals["ins1_token"] = fmt.Sprint(tok.Detail.ID)
+
+		covered := map[string]bool{}
+		for _, c := range matrixCases() {
+			covered[c.route] = true
+			for _, role := range matrixRoles {
+				user := f.username(role)
+				vals := map[string]string{}
+				for k, v := range f.vals {
+					vals[k] = v
+				}
+				vals["own_org"] = f.vals["ent1"]
+				if user != "" {
+					vals["own_org"] = e.userOrg(user)
+				}
+				fill := func(s string) string {
+					for k, v := range vals {
+						s = strings.ReplaceAll(s, "{"+k+"}", v)
+					}
+					return s
+				}
+				path, body := fill(c.path), fill(c.body)
+				want, ok := c.want[role]
+				if !ok {
+					want = c.want["*"]
+				}
+				if user != "" && !c.fresh {
+					e.login(user) // log in first: the login itself is audited
+				}
+				head := e.auditHead()
+				var rec = e.call(user, c.method(), path, body, c.fresh)
+				if c.relogin {
+					clear(e.sess)
+				}
+				if rec.Code != want {
+					t.Errorf("%s %s as %s (%s): status %d, want %d: %s", c.method(), path, role, user, rec.Code, want, rec.Body)
+					continue
+				}
+				if rec.Code >= 400 && rec.Code != 401 && e.auditHead() != head && c.route != "POST /api/v1/sessions" {
+					t.Errorf("%s %s as %s: refused with %d but the audit log grew", c.method(), path, role, rec.Code)
+				}
+				if c.marker != "" {
+					m := fill(c.marker)
+					sees := contains(c.see, role)
+					if got := strings.Contains(rec.Body.String(), m); got != sees {
+						t.Errorf("%s %s as %s: marker %s present=%v, want %v", c.method(), path, role, m, got, sees)
+					}
+				}
+			}
+		}
+		for _, rt := range e.srv.routes {
+			if !covered[rt.Method+" "+rt.Path] {
+				t.Errorf("route %s %s has no access-matrix case", rt.Method, rt.Path)
+			}
+		}
+	})
+}
+
+func (c matrixCase) method() string { m, _, _ := strings.Cut(c.route, " "); return m }
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *testEnv) userOrg(username string) string {
+	var id string
+	if err := e.st.RawDB().QueryRow("SELECT CAST(org_id AS TEXT) FROM users WHERE username = $1", username).Scan(&id); err != nil {
+		e.t.Fatalf("user %s: %v", username, err)
+	}
+	return id
+}
+
+// call sends a request as user; fresh uses a new session that the request may end.
+func (e *testEnv) call(user, method, path, body string, fresh bool) *httptest.ResponseRecorder {
+	if fresh && user != "" {
+		delete(e.sess, user)
+		rec := e.as(user, method, path, body)
+		delete(e.sess, user)
+		return rec
+	}
+	return e.as(user, method, path, body)
+}
