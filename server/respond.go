@@ -104,7 +104,8 @@ func decodeJSON(r *http.Request, v any) error {
 		case errors.As(err, &syn):
 			return anbao.Errorf(anbao.EINVALID, "error.bad_json", "syntax error at byte "+strconv.FormatInt(syn.Offset, 10))
 		case errors.As(err, &typ):
-			return &anbao.Error{Code: anbao.EINVALID, Key: "error.bad_json", Args: []any{"wrong type for " + typ.Field}, Field: typ.Field}
+			field := jsonFieldPath(typ.Field)
+			return &anbao.Error{Code: anbao.EINVALID, Key: "error.bad_json", Args: []any{"wrong type for " + field}, Field: field}
 		}
 		return anbao.Errorf(anbao.EINVALID, "error.bad_json", "malformed")
 	}
@@ -148,4 +149,18 @@ func pathID(r *http.Request, name string) (int64, error) {
 		return 0, &anbao.Error{Code: anbao.ENOTFOUND, Key: "error.not_found", Field: name}
 	}
 	return n, nil
+}
+
+// jsonFieldPath drops the Go type names of embedded structs from a decoder's
+// field path ("Organisation.kind" → "kind", "Organisation.profile.size" → "profile.size").
+func jsonFieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, s := range parts {
+		if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
+			continue
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ".")
 }
