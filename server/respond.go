@@ -35,13 +35,19 @@ type ErrorBody struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
-// lang picks the caller's language: explicit ?lang=, the UI cookie, then Accept-Language.
+// lang picks the caller's language: explicit ?lang=, the language cookie, then
+// for the API the Accept-Language header. The web UI is Chinese unless the user
+// switches (or saved English in their account): a browser's default header
+// does not make the platform English.
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
 		return i18n.Normalize(l)
 	}
 	if c, err := r.Cookie(langCookie); err == nil {
 		return i18n.Normalize(c.Value)
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		return i18n.Default
 	}
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }

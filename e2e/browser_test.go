@@ -1,0 +1,192 @@
+// Package e2e drives Debian's chromium through the web UI of a real Anbao
+// server listening on a loopback port. The tests skip when chromium is absent,
+// unless ANBAO_REQUIRE_BROWSER=1 (CI) makes that a failure.
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/anbao/anbao"
+	"github.com/anbao/anbao/demo"
+	"github.com/anbao/anbao/server"
+	"github.com/anbao/anbao/store"
+)
+
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("ANBAO_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ANBAO_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium not found but ANBAO_REQUIRE_BROWSER=1")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+// startServer runs Anbao with a demo pilot on a fresh SQLite store.
+func startServer(t *testing.T) string {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := anbao.WithPrincipal(context.Background(), anbao.SystemPrincipal("e2e"))
+	if err := st.LoadDemo(ctx, demo.Generate(2026, 400)); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// A provincial regulator logs in, filters the enterprise directory, opens an
+// enterprise, switches to English and logs out.
+func TestRegulatorJourney(t *testing.T) {
+	base := startServer(t)
+	ctx := newBrowser(t)
+
+	do(t, ctx, "open login", chromedp.Navigate(base+"/enterprises"))
+	if loc := eval[string](t, ctx, "location.pathname"); loc != "/login" {
+		t.Fatalf("anonymous directory visit landed on %s, want /login", loc)
+	}
+	if lang := eval[string](t, ctx, "document.documentElement.lang"); lang != "zh-CN" {
+		t.Errorf("default page language %q, want zh-CN", lang)
+	}
+	do(t, ctx, "log in",
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "reg32.admin"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form[action^="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
+	)
+
+	// The directory, filtered to small enterprises with a search term.
+	do(t, ctx, "open directory", chromedp.Navigate(base+"/enterprises"), chromedp.WaitVisible(chromedp.ID("directory-results")))
+	all := eval[int](t, ctx, `document.querySelectorAll("#directory-results tr.ent-row").length`)
+	if all == 0 {
+		t.Fatal("directory is empty for the Jiangsu regulator")
+	}
+	do(t, ctx, "filter by size",
+		chromedp.SetValue(chromedp.CSS(`#directory-filter select[name="size"]`), "small"),
+		chromedp.Submit(chromedp.CSS(`#directory-filter`)),
+	)
+	var rows int
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(eval[string](t, ctx, "location.search"), "size=small") {
+			rows = eval[int](t, ctx, `document.querySelectorAll("#directory-results tr.ent-row").length`)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if rows == 0 {
+		t.Fatalf("filtered directory shows no rows (url %s)", eval[string](t, ctx, "location.href"))
+	}
+	table := text(t, ctx, "#directory-results")
+	if strings.Contains(table, "广东") || strings.Contains(table, "北京") {
+		t.Errorf("the Jiangsu regulator's directory shows another jurisdiction:\n%s", table)
+	}
+	if !strings.Contains(table, "小型") && !strings.Contains(table, "小") {
+		t.Errorf("filtered rows do not show the small size class:\n%s", table)
+	}
+
+	// Open the first enterprise.
+	name := text(t, ctx, "#directory-results tr.ent-row a.ent-link")
+	do(t, ctx, "open enterprise", chromedp.Click(chromedp.CSS("#directory-results tr.ent-row a.ent-link")),
+		chromedp.WaitVisible(chromedp.ID("org-name")))
+	if got := text(t, ctx, "#org-name"); !strings.Contains(got, name) && !strings.Contains(name, got) {
+		t.Errorf("enterprise page heading %q, clicked %q", got, name)
+	}
+	if !strings.HasPrefix(eval[string](t, ctx, "location.pathname"), "/enterprises/") {
+		t.Errorf("not on an enterprise page: %s", eval[string](t, ctx, "location.pathname"))
+	}
+
+	// Switch to English on the same page.
+	do(t, ctx, "switch to English", chromedp.Click(chromedp.CSS(`a[href^="/lang?l=en"]`)), chromedp.WaitVisible(chromedp.ID("org-name")))
+	if lang := eval[string](t, ctx, "document.documentElement.lang"); lang != "en" {
+		t.Errorf("after switching, page language %q", lang)
+	}
+	if body := text(t, ctx, "body"); !strings.Contains(body, "Log out") && !strings.Contains(body, "Sign out") {
+		t.Errorf("English page lacks the log-out label")
+	}
+
+	// Log out: back at the login page, and the directory asks for a login again.
+	do(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	do(t, ctx, "directory after logout", chromedp.Navigate(base+"/enterprises"), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	if loc := eval[string](t, ctx, "location.pathname"); loc != "/login" {
+		t.Errorf("after logout the directory is at %s, want /login", loc)
+	}
+	// The session is gone on the server too: the old cookie no longer works.
+	resp, err := http.Get(base + "/api/v1/me")
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != 401 {
+			t.Errorf("anonymous /api/v1/me: %d", resp.StatusCode)
+		}
+	}
+}
