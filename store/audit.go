@@ -234,8 +234,11 @@ func (s *Store) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if want-1 != r.HeadSeq {
-		return fail(want, fmt.Sprintf("chain ends at %d but the head says %d", want-1, r.HeadSeq))
+	switch last := want - 1; {
+	case last > r.HeadSeq:
+		return fail(r.HeadSeq+1, fmt.Sprintf("entries after the head (%d) were added: the chain ends at %d", r.HeadSeq, last))
+	case last < r.HeadSeq:
+		return fail(want, fmt.Sprintf("entries %d to %d are missing: the chain ends at %d", want, r.HeadSeq, last))
 	}
 	if prev != headHash {
 		return fail(r.HeadSeq, "last entry does not match the head")

@@ -115,6 +115,9 @@ func (s *Store) Login(ctx context.Context, username, pw, ip, userAgent string) (
 	var sess *Session
 	var loginErr error
 	err := s.inTx(ctx, func(t *tx) error {
+		if err := t.lockUser(0, username); err != nil {
+			return err
+		}
 		r, err := s.loadAuth(ctx, t, "u.username = $1", username)
 		if isNoRows(err) {
 			password.Verify(pw, dummyHash)
@@ -170,8 +173,10 @@ func (s *Store) Login(ctx context.Context, username, pw, ip, userAgent string) (
 			ip, truncate(userAgent, 200)); err != nil {
 			return err
 		}
-		if _, err := t.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = '', last_login_at = $1 WHERE id = $2",
-			nowS, u.ID); err != nil {
+		// Failures are forgiven only once the login is complete: a password alone
+		// must not reset the count of wrong second-factor codes.
+		if _, err := t.ExecContext(ctx, `UPDATE users SET failed_logins = CASE WHEN $1 THEN failed_logins ELSE 0 END,
+			locked_until = '', last_login_at = $2 WHERE id = $3`, sess.MFAPending, nowS, u.ID); err != nil {
 			return err
 		}
 		action := "user.login"
@@ -263,7 +268,7 @@ func (s *Store) CompleteMFA(ctx context.Context, token, code string) error {
 		id := hashSecret(token)
 		var userID int64
 		var pending bool
-		err := t.QueryRowContext(ctx, "SELECT user_id, mfa_pending FROM sessions WHERE id_hash = $1", id).Scan(&userID, &pending)
+		err := t.QueryRowContext(ctx, "SELECT user_id, mfa_pending FROM sessions WHERE id_hash = $1"+t.forUpdate(), id).Scan(&userID, &pending)
 		if isNoRows(err) {
 			return anbao.Errorf(anbao.EUNAUTHORIZED, "auth.session_expired")
 		} else if err != nil {
@@ -272,11 +277,22 @@ func (s *Store) CompleteMFA(ctx context.Context, token, code string) error {
 		if !pending {
 			return nil
 		}
+		// The user's row lock makes a code usable once even across two sessions.
+		if err := t.lockUser(userID, ""); err != nil {
+			return err
+		}
 		r, err := s.loadAuth(ctx, t, "u.id = $1", userID)
 		if err != nil {
 			return err
 		}
 		at := &tx{Tx: t.Tx, s: s, ctx: anbao.WithPrincipal(ctx, r.principal())}
+		if r.user.LockedUntil != "" && r.user.LockedUntil > s.now() {
+			// Locked meanwhile (through another session): this half-open session ends too.
+			if _, err := t.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = $1", id); err != nil {
+				return err
+			}
+			return errCommitThen(anbao.Errorf(anbao.ETOOMANY, "auth.locked", r.user.LockedUntil))
+		}
 		step, ok := totp.Verify(r.secret, strings.TrimSpace(code), s.Now())
 		if !ok || step <= r.lastStep {
 			r.failed++
@@ -332,7 +348,7 @@ func (s *Store) ConfirmTOTP(ctx context.Context, code string) error {
 	return s.inTx(ctx, func(t *tx) error {
 		var pending string
 		var orgID int64
-		if err := t.QueryRowContext(ctx, "SELECT totp_pending, org_id FROM users WHERE id = $1", p.UserID).Scan(&pending, &orgID); err != nil {
+		if err := t.QueryRowContext(ctx, "SELECT totp_pending, org_id FROM users WHERE id = $1"+t.forUpdate(), p.UserID).Scan(&pending, &orgID); err != nil {
 			return err
 		}
 		if pending == "" {
@@ -366,7 +382,7 @@ func (s *Store) ChangePassword(ctx context.Context, current, next string) error 
 	return s.inTx(ctx, func(t *tx) error {
 		var old string
 		var orgID int64
-		if err := t.QueryRowContext(ctx, "SELECT password_hash, org_id FROM users WHERE id = $1", p.UserID).Scan(&old, &orgID); err != nil {
+		if err := t.QueryRowContext(ctx, "SELECT password_hash, org_id FROM users WHERE id = $1"+t.forUpdate(), p.UserID).Scan(&old, &orgID); err != nil {
 			return err
 		}
 		if ok, _, err := password.Verify(current, old); err != nil || !ok {
@@ -506,7 +522,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
-		tok, err := scanToken(t.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE id = $1 AND user_id = $2", id, p.UserID))
+		tok, err := scanToken(t.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE id = $1 AND user_id = $2"+t.forUpdate(), id, p.UserID))
 		if isNoRows(err) {
 			return anbao.ErrNotFound("api_token")
 		} else if err != nil {

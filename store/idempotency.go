@@ -40,9 +40,16 @@ func (s *Store) BeginIdempotent(ctx context.Context, owner, key, method, path, r
 				return err
 			}
 		}
-		_, err = t.ExecContext(ctx, `INSERT INTO idempotency_keys (owner, idem_key, method, path, request_hash, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6)`, owner, key, method, path, reqHash, anbao.FormatTime(now))
-		return err
+		res, err := t.ExecContext(ctx, `INSERT INTO idempotency_keys (owner, idem_key, method, path, request_hash, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (owner, idem_key) DO NOTHING`, owner, key, method, path, reqHash, anbao.FormatTime(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			// A concurrent request claimed the key first: report it as still running.
+			rec = &IdemRecord{RequestHash: reqHash}
+		}
+		return nil
 	})
 	return rec, err
 }

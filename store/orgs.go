@@ -74,10 +74,15 @@ type queryer interface {
 }
 
 func (s *Store) getOrg(ctx context.Context, db queryer, p *anbao.Principal, id int64) (*anbao.Organisation, error) {
+	return s.getOrgLocked(ctx, db, p, id, "")
+}
+
+// getOrgLocked reads an organisation with a locking clause (see tx.forUpdate).
+func (s *Store) getOrgLocked(ctx context.Context, db queryer, p *anbao.Principal, id int64, lock string) (*anbao.Organisation, error) {
 	var w where
 	w.add("o.id = ?", id)
 	visibleOrgs(p, &w)
-	o, err := scanOrg(db.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations o"+w.String(), w.args...))
+	o, err := scanOrg(db.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations o"+w.String()+lock, w.args...))
 	if isNoRows(err) {
 		return nil, anbao.ErrNotFound("organisation")
 	}

@@ -281,7 +281,7 @@ func (s *Store) DecideOrganisation(ctx context.Context, id int64, d OrgDecision,
 	}
 	var out *anbao.Organisation
 	err := s.inTx(ctx, func(t *tx) error {
-		o, err := s.getOrg(ctx, t, p, id)
+		o, err := s.getOrgLocked(ctx, t, p, id, t.forUpdate())
 		if err != nil {
 			return err
 		}
@@ -330,7 +330,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id int64, patch OrgPatch
 	}
 	var out *anbao.Organisation
 	err := s.inTx(ctx, func(t *tx) error {
-		o, err := s.getOrg(ctx, t, p, id)
+		o, err := s.getOrgLocked(ctx, t, p, id, t.forUpdate())
 		if err != nil {
 			return err
 		}

@@ -204,6 +204,35 @@ func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
 	return nil
 }
 
+// forUpdate locks the rows a read-then-write transaction reads. PostgreSQL
+// needs it at READ COMMITTED; SQLite write transactions are already serial
+// (BEGIN IMMEDIATE on the one writer connection) and have no such clause.
+func (t *tx) forUpdate() string {
+	if t.s.engine == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// lockUser takes the row lock on a user (PostgreSQL) before its counters or
+// secrets are read and changed; by username when id is 0.
+func (t *tx) lockUser(id int64, username string) error {
+	if t.s.engine != Postgres {
+		return nil
+	}
+	var got int64
+	var err error
+	if id != 0 {
+		err = t.QueryRowContext(t.ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", id).Scan(&got)
+	} else {
+		err = t.QueryRowContext(t.ctx, "SELECT id FROM users WHERE username = $1 FOR UPDATE", username).Scan(&got)
+	}
+	if isNoRows(err) {
+		return nil
+	}
+	return err
+}
+
 // commitThen makes inTx commit what was written and still return err: a failed
 // second factor must count towards lockout although the login fails.
 type commitThen struct{ err error }

@@ -217,7 +217,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, patch UserPatch) (*anb
 	}
 	var out *anbao.User
 	err := s.inTx(ctx, func(t *tx) error {
-		u, err := scanUser(t.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
+		u, err := scanUser(t.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1"+t.forUpdate(), id))
 		if isNoRows(err) {
 			return anbao.ErrNotFound("user")
 		} else if err != nil {
