@@ -106,6 +106,8 @@ type uiEnterpriseData struct {
 	Org     *anbao.Organisation
 	USCC    *uiUSCC
 	CanEdit bool
+	// CanMove: only the operator changes an organisation's jurisdiction.
+	CanMove bool
 }
 
 // canEditOrg mirrors the store's rule for the edit button: own admins or the operator's.
@@ -138,7 +140,8 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, status i
 	if formErr != nil {
 		status = p.setError("edit", values, formErr, s, r)
 	}
-	p.Data = &uiEnterpriseData{Org: o, USCC: decodeUSCC(p, s, r, o.USCC), CanEdit: canEditOrg(p.P, o)}
+	p.Data = &uiEnterpriseData{Org: o, USCC: decodeUSCC(p, s, r, o.USCC), CanEdit: canEditOrg(p.P, o),
+		CanMove: canEditOrg(p.P, o) && p.P.OrgKind == anbao.KindOperator}
 	s.render(w, r, status, "enterprise", p)
 }
 
@@ -153,8 +156,10 @@ func (s *Server) uiEnterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 	form.Del("csrf")
 	pr, err := profileFromForm(form)
 	if err == nil {
-		patch := store.OrgPatch{NameZH: ptr(form.Get("name_zh")), NameEN: ptr(form.Get("name_en")),
-			Jurisdiction: ptr(form.Get("jurisdiction")), Profile: pr, Version: formVersion(form)}
+		patch := store.OrgPatch{NameZH: ptr(form.Get("name_zh")), NameEN: ptr(form.Get("name_en")), Profile: pr, Version: formVersion(form)}
+		if form.Has("jurisdiction") {
+			patch.Jurisdiction = ptr(form.Get("jurisdiction"))
+		}
 		_, err = s.store.UpdateOrganisation(r.Context(), id, patch)
 	}
 	if err != nil {

@@ -575,7 +575,7 @@ func TestUIEnterpriseEditErrors(t *testing.T) {
 		{"industry", "00", i18n.T("zh-CN", "org.industry_unknown", "00"), 400},
 		{"size", "huge", i18n.T("zh-CN", "org.size_invalid", "huge"), 400},
 		{"name_zh", "", i18n.T("zh-CN", "error.required", i18n.T("zh-CN", "ui.field.name_zh")), 400},
-		{"jurisdiction", "71", i18n.T("zh-CN", "org.jurisdiction_inactive", "71"), 400},
+		{"jurisdiction", "71", i18n.T("zh-CN", "org.jurisdiction_locked"), 403}, // only the operator moves an organisation
 		{"version", "1000", i18n.T("zh-CN", "error.version_conflict", o.Version), 409},
 	}
 	for _, c := range cases {
@@ -586,7 +586,7 @@ func TestUIEnterpriseEditErrors(t *testing.T) {
 			t.Errorf("%s=%q: status %d", c.field, c.value, rec.Code)
 		}
 		mustContain(t, rec, esc(c.msg))
-		if c.field != "version" && c.field != "name_zh" {
+		if c.field != "version" && c.field != "name_zh" && c.field != "jurisdiction" {
 			// The posted value comes back in the form, the input marked.
 			mustContain(t, rec, `aria-invalid="true" aria-describedby="err-edit-`+c.field+`"`)
 		}

@@ -46,8 +46,17 @@ func (s *Store) BeginIdempotent(ctx context.Context, owner, key, method, path, r
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			// A concurrent request claimed the key first: report it as still running.
-			rec = &IdemRecord{RequestHash: reqHash}
+			// A concurrent request claimed the key first; its row is committed by
+			// now, so report what it holds (a different request is then refused).
+			r := &IdemRecord{}
+			err := t.QueryRowContext(ctx, `SELECT request_hash, status, content_type, body FROM idempotency_keys
+				WHERE owner = $1 AND idem_key = $2`, owner, key).Scan(&r.RequestHash, &r.Status, &r.ContentType, &r.Body)
+			if isNoRows(err) { // released meanwhile by a failed first attempt: treat as still running
+				r = &IdemRecord{RequestHash: reqHash}
+			} else if err != nil {
+				return err
+			}
+			rec = r
 		}
 		return nil
 	})

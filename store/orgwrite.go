@@ -211,6 +211,10 @@ func (s *Store) RegisterOrganisation(ctx context.Context, r *Registration) (*anb
 	if o.Kind == anbao.KindOperator {
 		return nil, nil, anbao.FieldError("kind", "org.kind_not_registrable", o.Kind)
 	}
+	if o.Kind == anbao.KindRegulator && strings.TrimSpace(o.Jurisdiction) == "" {
+		// National regulators are set up by the operator, never by application.
+		return nil, nil, anbao.FieldError("jurisdiction", "error.required", "jurisdiction")
+	}
 	o.Status = anbao.OrgPending
 	if err := normalizeOrg(p, o, ""); err != nil {
 		return nil, nil, err
@@ -352,8 +356,8 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id int64, patch OrgPatch
 			o.NameEN = strings.TrimSpace(*patch.NameEN)
 		}
 		if patch.Jurisdiction != nil {
-			// A regulator's jurisdiction defines what it may see: only the operator changes it.
-			if o.Kind == anbao.KindRegulator && p.OrgKind != anbao.KindOperator && !p.System {
+			// A jurisdiction decides who supervises and who sees a record: only the operator moves it.
+			if *patch.Jurisdiction != o.Jurisdiction && p.OrgKind != anbao.KindOperator && !p.System {
 				return anbao.Errorf(anbao.EFORBIDDEN, "org.jurisdiction_locked")
 			}
 			o.Jurisdiction = *patch.Jurisdiction
