@@ -107,6 +107,9 @@ func (s *Server) Maintain(ctx context.Context) {
 			if err := s.store.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("purge expired", "err", err)
 			}
+			if err := s.store.Optimize(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("optimize", "err", err)
+			}
 			s.limiter.sweep()
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,8 +27,12 @@ const (
 	MaxTokenTTL     = 366 * 24 * time.Hour
 )
 
-// dummyHash keeps the time of a login for an unknown user like that of a known one.
-var dummyHash, _ = password.Hash("anbao-timing-equaliser", password.Default)
+// dummyHash keeps the time of a login for an unknown user like that of a known
+// one. It is made on first use: every process need not pay for an argon2 hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := password.Hash("anbao-timing-equaliser", password.Default)
+	return h
+})
 
 func randomToken(n int) string {
 	b := make([]byte, n)
@@ -120,7 +125,7 @@ func (s *Store) Login(ctx context.Context, username, pw, ip, userAgent string) (
 		}
 		r, err := s.loadAuth(ctx, t, "u.username = $1", username)
 		if isNoRows(err) {
-			password.Verify(pw, dummyHash)
+			password.Verify(pw, dummyHash())
 			loginErr = anbao.Errorf(anbao.EUNAUTHORIZED, "auth.invalid_credentials")
 			return nil
 		} else if err != nil {

@@ -35,7 +35,7 @@ func (s *Store) LoadDemo(ctx context.Context, pilot *demo.Pilot) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	err = s.inTx(ctx, func(t *tx) error {
 		insOrg, err := t.PrepareContext(ctx, `INSERT INTO organisations (kind, status, uscc, name_zh, name_en, jurisdiction,
 			registration_division, uscc_override, require_totp, industry, size, revenue_fen, employees, cii, specialised,
 			central_organ, created_at, updated_at, version)
@@ -89,4 +89,8 @@ func (s *Store) LoadDemo(ctx context.Context, pilot *demo.Pilot) error {
 		return t.audit(auditChange{"demo.load", "platform", "demo", 0, nil, map[string]any{
 			"organisations": demo.Summary(pilot), "users": len(pilot.Users), "relationships": len(pilot.Relationships)}})
 	})
+	if err != nil {
+		return err
+	}
+	return s.Optimize(ctx) // the tables went from empty to full: plan with fresh statistics
 }

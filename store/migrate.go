@@ -110,7 +110,23 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		s.log.Info("migration applied", "version", m.version, "name", m.name)
 	}
-	return nil
+	// On the migration's own connection: SQLite's one writer connection is held here.
+	_, err = conn.ExecContext(ctx, s.optimizeSQL())
+	return err
+}
+
+// Optimize refreshes the query planner's statistics (SQLite's PRAGMA optimize,
+// PostgreSQL's ANALYZE). It runs after migrations and periodically.
+func (s *Store) Optimize(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx, s.optimizeSQL())
+	return err
+}
+
+func (s *Store) optimizeSQL() string {
+	if s.engine == SQLite {
+		return "PRAGMA optimize=0x10002"
+	}
+	return "ANALYZE"
 }
 
 // MigrationStatus lists the applied migrations' versions and the latest known one.

@@ -33,8 +33,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
+	loaded := false
 	if *withDemo {
-		if err := loadDemo(ctx, st, *seed, *enterprises, log); err != nil {
+		if *enterprises < 20 || *enterprises > 200000 {
+			return fmt.Errorf("--enterprises must be between 20 and 200000")
+		}
+		if loaded, err = loadDemo(ctx, st, *seed, *enterprises, log); err != nil {
 			return err
 		}
 	}
@@ -52,7 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info("anbao listening", "url", url, "engine", st.Engine(), "demo", *withDemo, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "Anbao %s is running at %s\n", versionString(), url)
 	if *withDemo {
-		printDemoLogins(stdout)
+		printDemoLogins(stdout, loaded)
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -77,23 +81,27 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // loadDemo fills an empty database with the demo pilot; a filled one is left alone.
-func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log interface{ Info(string, ...any) }) error {
+func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log interface{ Info(string, ...any) }) (bool, error) {
 	empty, err := st.IsEmpty(ctx)
 	if err != nil || !empty {
-		return err
+		return false, err
 	}
 	t := time.Now()
 	pilot := demo.Generate(seed, n)
 	if err := st.LoadDemo(systemCtx(ctx, "demo"), pilot); err != nil {
-		return fmt.Errorf("load demo: %w", err)
+		return false, fmt.Errorf("load demo: %w", err)
 	}
 	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "ms", time.Since(t).Milliseconds())
-	return nil
+	return true, nil
 }
 
-func printDemoLogins(w io.Writer) {
-	fmt.Fprintf(w, `
-Demo pilot loaded. Every demo user's password is %s
+func printDemoLogins(w io.Writer, loaded bool) {
+	what := "Demo pilot loaded."
+	if !loaded {
+		what = "The database already holds data, so no demo was loaded; if it holds the demo pilot:"
+	}
+	fmt.Fprintf(w, "\n%s", what)
+	fmt.Fprintf(w, ` Every demo user's password is %s
   op.admin        platform operator, administrator
   op.auditor      platform operator, auditor (audit log)
   miit.admin      MIIT Cybersecurity Bureau (national regulator)

@@ -57,10 +57,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !empty {
 		return errors.New("the database is not empty; the demo loads only into an empty one")
 	}
-	if err := loadDemo(ctx, st, *seed, *n, log); err != nil {
+	if _, err := loadDemo(ctx, st, *seed, *n, log); err != nil {
 		return err
 	}
-	printDemoLogins(stdout)
+	printDemoLogins(stdout, true)
 	return nil
 }
 
