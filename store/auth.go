@@ -70,17 +70,23 @@ type authRow struct {
 	lastStep  int64
 }
 
+const authColumns = `u.id, u.org_id, u.username, u.display_name, u.email, u.roles, u.locale,
+	u.disabled, u.totp_enabled, u.locked_until, u.last_login_at, u.created_at, u.version,
+	u.password_hash, u.failed_logins, o.kind, o.status, o.jurisdiction, o.require_totp, u.totp_secret, u.totp_last_step`
+
 func (s *Store) loadAuth(ctx context.Context, db queryer, where string, arg any) (*authRow, error) {
+	return scanAuth(db.QueryRowContext(ctx, "SELECT "+authColumns+" FROM users u JOIN organisations o ON o.id = u.org_id WHERE "+where, arg))
+}
+
+// scanAuth reads authColumns, then any extra columns into extra.
+func scanAuth(row interface{ Scan(...any) error }, extra ...any) (*authRow, error) {
 	r := &authRow{}
-	row := db.QueryRowContext(ctx, `SELECT u.id, u.org_id, u.username, u.display_name, u.email, u.roles, u.locale,
-		u.disabled, u.totp_enabled, u.locked_until, u.last_login_at, u.created_at, u.version,
-		u.password_hash, u.failed_logins, o.kind, o.status, o.jurisdiction, o.require_totp, u.totp_secret, u.totp_last_step
-		FROM users u JOIN organisations o ON o.id = u.org_id WHERE `+where, arg)
 	var roles string
 	u := &anbao.User{}
-	if err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.DisplayName, &u.Email, &roles, &u.Locale, &u.Disabled,
+	dest := []any{&u.ID, &u.OrgID, &u.Username, &u.DisplayName, &u.Email, &roles, &u.Locale, &u.Disabled,
 		&u.TOTPEnabled, &u.LockedUntil, &u.LastLoginAt, &u.CreatedAt, &u.Version, &r.hash, &r.failed,
-		&r.orgKind, &r.orgStatus, &r.orgJur, &r.reqTOTP, &r.secret, &r.lastStep); err != nil {
+		&r.orgKind, &r.orgStatus, &r.orgJur, &r.reqTOTP, &r.secret, &r.lastStep}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	for _, x := range strings.Split(roles, ",") {
@@ -217,11 +223,12 @@ func (s *Store) SessionPrincipal(ctx context.Context, token string) (*anbao.Prin
 		return nil, nil, anbao.Errorf(anbao.EUNAUTHORIZED, "auth.session_expired")
 	}
 	id := hashSecret(token)
-	var userID int64
 	var csrf, expires, lastSeen string
 	var mfa bool
-	err := s.read.QueryRowContext(ctx, "SELECT user_id, csrf_token, mfa_pending, expires_at, last_seen_at FROM sessions WHERE id_hash = $1",
-		id).Scan(&userID, &csrf, &mfa, &expires, &lastSeen)
+	// One query for the session, its user and the organisation: this runs on every request.
+	r, err := scanAuth(s.read.QueryRowContext(ctx, "SELECT "+authColumns+`, s.csrf_token, s.mfa_pending, s.expires_at, s.last_seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id WHERE s.id_hash = $1`, id),
+		&csrf, &mfa, &expires, &lastSeen)
 	now := s.Now()
 	if isNoRows(err) {
 		return nil, nil, anbao.Errorf(anbao.EUNAUTHORIZED, "auth.session_expired")
@@ -233,10 +240,7 @@ func (s *Store) SessionPrincipal(ctx context.Context, token string) (*anbao.Prin
 		s.write.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = $1", id)
 		return nil, nil, anbao.Errorf(anbao.EUNAUTHORIZED, "auth.session_expired")
 	}
-	r, err := s.loadAuth(ctx, s.read, "u.id = $1", userID)
-	if err != nil {
-		return nil, nil, err
-	}
+	userID := r.user.ID
 	if err := r.standingError(); err != nil {
 		return nil, nil, anbao.Errorf(anbao.EUNAUTHORIZED, "auth.session_expired")
 	}
