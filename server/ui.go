@@ -76,6 +76,9 @@ func newUIRenderer() (*uiRenderer, error) {
 			return slices.Contains(scopes, anbao.TokenScope(sc))
 		},
 	}
+	if _, err := uiOptionSets(); err != nil {
+		return nil, err
+	}
 	for _, name := range uiPageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(ui.Templates(),
 			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")

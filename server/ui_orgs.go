@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,6 +31,68 @@ type uiDirectoryData struct {
 	Jurisdictions []refdata.Jurisdiction
 	LocalOnly     bool // a local regulator: the jurisdiction filter is its own
 	ShowStatus    bool
+	Rows          template.HTML // the table rows of List.Items, see dirRows
+}
+
+// uiHTMLEscaper escapes text as html/template does in element content and
+// quoted attributes (its htmlReplacementTable; all of its entries are ASCII).
+var uiHTMLEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// dirRows renders the rows of the directory table. They are written here
+// rather than in enterprises.html because a template action per cell of every
+// row cost more than the rest of the page; the markup is what the template
+// produced, with the same escaping.
+func dirRows(p *uiPage, items []*anbao.Organisation, showStatus bool) template.HTML {
+	var b strings.Builder
+	b.Grow(len(items) * 700)
+	esc := func(s string) { uiHTMLEscaper.WriteString(&b, s) }
+	en := p.En()
+	for _, o := range items {
+		b.WriteString(`<tr class="ent-row">` + "\n      " + `<td class="name-cell"><a class="ent-link" href="/enterprises/`)
+		b.WriteString(strconv.FormatInt(o.ID, 10))
+		b.WriteString(`">`)
+		esc(p.OrgName(o))
+		b.WriteString(`</a>`)
+		if !en && o.NameEN != "" {
+			b.WriteString(`<span class="sub" lang="en">`)
+			esc(o.NameEN)
+			b.WriteString(`</span>`)
+		}
+		b.WriteString("</td>\n      " + `<td class="mono nowrap">`)
+		esc(o.USCC)
+		b.WriteString("</td>\n      " + `<td class="nowrap">`)
+		esc(p.Jur(o.Jurisdiction))
+		b.WriteString("</td>\n      <td>")
+		if o.Profile != nil {
+			esc(p.Division(o.Profile.Industry))
+		}
+		b.WriteString("</td>\n      " + `<td class="nowrap">`)
+		if o.Profile != nil {
+			esc(p.Size(o.Profile.Size))
+		}
+		b.WriteString("</td>\n      " + `<td class="num nowrap">`)
+		if o.Profile != nil {
+			esc(p.Money(o.Profile.RevenueFen))
+		}
+		b.WriteString("</td>\n      <td>")
+		for _, f := range p.Flags(o) {
+			b.WriteString(`<span class="badge `)
+			esc(f.Class)
+			b.WriteString(`">`)
+			esc(f.Label)
+			b.WriteString(`</span> `)
+		}
+		b.WriteString("</td>\n      ")
+		if showStatus {
+			b.WriteString(`<td><span class="badge status-`)
+			esc(string(o.Status))
+			b.WriteString(`">`)
+			esc(p.Status(o.Status))
+			b.WriteString(`</span></td>`)
+		}
+		b.WriteString("\n    </tr>\n    ")
+	}
+	return template.HTML(b.String())
 }
 
 // uiEnterprises is the enterprise directory; with htmx it answers the results table only.
@@ -56,6 +119,7 @@ func (s *Server) uiEnterprises(w http.ResponseWriter, r *http.Request) {
 		var list *anbao.OrgList
 		if list, err = s.store.ListOrganisations(r.Context(), f); err == nil {
 			d.List = list
+			d.Rows = dirRows(p, list.Items, d.ShowStatus)
 			d.Pager = makePager("/enterprises", q, f.Page, list.Total, len(list.Items))
 		}
 	}
