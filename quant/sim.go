@@ -1,0 +1,539 @@
+package quant
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// blockSize is the number of trials that share one random stream per
+// scenario. It is part of the reproducibility contract: changing it changes
+// the numbers, and so the engine version.
+const blockSize = 4096
+
+// maxTopK bounds the tail kept for TVaR contributions: contributions are
+// reported at the levels whose tail holds at most this many trials.
+const maxTopK = 1 << 17
+
+// Stream ids: 0 drives the copula, 1..S the scenarios, prepassStream+s the
+// vulnerability pre-pass of scenario s.
+const prepassStream = 1 << 32
+
+// neumaier is a compensated sum (Neumaier's improvement of Kahan's).
+type neumaier struct{ s, c float64 }
+
+func (a *neumaier) add(x float64) {
+	t := a.s + x
+	if math.Abs(a.s) >= math.Abs(x) {
+		a.c += (a.s - t) + x
+	} else {
+		a.c += (x - t) + a.s
+	}
+	a.s = t
+}
+
+func (a neumaier) sum() float64 { return a.s + a.c }
+
+// moments of one block of values: a compensated sum, the sum of squared
+// deviations from the block mean, the count of positive values, the extremes.
+type moments struct {
+	n        int
+	sum      neumaier
+	m2       float64
+	pos      int
+	min, max float64
+}
+
+func blockMoments(x []float64) moments {
+	m := moments{n: len(x), min: math.Inf(1), max: math.Inf(-1)}
+	for _, v := range x {
+		m.sum.add(v)
+		if v > 0 {
+			m.pos++
+		}
+		if v < m.min {
+			m.min = v
+		}
+		if v > m.max {
+			m.max = v
+		}
+	}
+	mean := m.sum.sum() / float64(m.n)
+	for _, v := range x {
+		d := v - mean
+		m.m2 += d * d
+	}
+	return m
+}
+
+// acc combines block moments in block order (Chan et al. for the squares,
+// Neumaier for the sum), so the result never depends on which worker ran which block.
+type acc struct {
+	n        int
+	sum      neumaier
+	mean, m2 float64
+	pos      int
+	min, max float64
+}
+
+func newAcc() acc { return acc{min: math.Inf(1), max: math.Inf(-1)} }
+
+func (a *acc) merge(b moments) {
+	if b.n == 0 {
+		return
+	}
+	bm := b.sum.sum() / float64(b.n)
+	n := a.n + b.n
+	d := bm - a.mean
+	a.m2 += b.m2 + d*d*float64(a.n)*float64(b.n)/float64(n)
+	a.mean += d * float64(b.n) / float64(n)
+	a.n = n
+	a.sum.add(b.sum.s)
+	a.sum.add(b.sum.c)
+	a.pos += b.pos
+	if b.min < a.min {
+		a.min = b.min
+	}
+	if b.max > a.max {
+		a.max = b.max
+	}
+}
+
+func (a *acc) Mean() float64 { return a.sum.sum() / float64(a.n) }
+func (a *acc) SD() float64 {
+	if a.n < 2 {
+		return 0
+	}
+	return math.Sqrt(a.m2 / float64(a.n-1))
+}
+
+// trial draws one year of scenario c.
+func (c *cscenario) trial(r *rng) float64 {
+	if c.product {
+		return c.freqValue(r) * c.magnitude(r)
+	}
+	var k float64
+	switch {
+	case c.constRate && c.fmode == fLEF:
+		if c.big {
+			k = r.poissonPTRS(&c.pt)
+		} else {
+			k = poissonInv(c.rate, c.expL, r.u01())
+		}
+	case c.fmode == fTEFTCRS:
+		// Threat events arrive at rate TEF; each is a loss event iff the
+		// threat's capability beats the resistance drawn for it.
+		var n float64
+		switch {
+		case c.constRate && c.big:
+			n = r.poissonPTRS(&c.pt)
+		case c.constRate:
+			n = poissonInv(c.rate, c.expL, r.u01())
+		default:
+			n = r.poisson(c.tefValue(r))
+		}
+		for ; n > 0; n-- {
+			if c.tc.draw(r) > c.rs.draw(r) {
+				k++
+			}
+		}
+	default:
+		k = r.poisson(c.freqValue(r))
+	}
+	var sum float64
+	for ; k > 0; k-- {
+		sum += c.magnitude(r)
+	}
+	return sum
+}
+
+func (c *cscenario) tefValue(r *rng) float64 {
+	if c.tef != nil {
+		return c.tef.draw(r)
+	}
+	return c.contact.draw(r) * c.action.draw(r)
+}
+
+// freqValue is the loss event frequency of one trial (product semantics, or
+// the Poisson rate of compound semantics).
+func (c *cscenario) freqValue(r *rng) float64 {
+	switch c.fmode {
+	case fLEF:
+		return c.lef.draw(r)
+	case fTEFV:
+		t := c.tefValue(r)
+		return t * c.vuln.draw(r)
+	default: // product with TC/RS: the scalar vulnerability of the pre-pass
+		return c.tefValue(r) * c.vScalar
+	}
+}
+
+func (c *cscenario) magnitude(r *rng) float64 {
+	if c.lm != nil {
+		return c.lm.draw(r)
+	}
+	v := c.pl.draw(r)
+	if c.slef != nil {
+		v += c.slef.draw(r) * c.slem.draw(r)
+	}
+	return v
+}
+
+// run holds what the simulation produced before the statistics.
+type run struct {
+	n        int
+	total    []float64 // annual portfolio loss per trial, in trial order
+	tot      acc
+	scen     []acc
+	top      []topEntry // the worst trials with their per-scenario losses (portfolios only)
+	topK     int
+	vScalars []float64
+}
+
+type topEntry struct {
+	total float64
+	trial int
+	vals  []float64
+}
+
+// workers resolves the worker count.
+func workers(w int) int {
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, w)
+}
+
+// simulate runs every block of the model and returns per-trial totals and moments.
+func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, error) {
+	n := o.Trials
+	S := len(c.sc)
+	nb := (n + blockSize - 1) / blockSize
+	W := min(workers(o.Workers), nb)
+	rn := &run{n: n, total: make([]float64, n), vScalars: make([]float64, S)}
+
+	if err := c.prepass(ctx, o, nb, W, rn); err != nil {
+		return nil, err
+	}
+
+	totM := make([]moments, nb)
+	scM := make([]moments, nb*S)
+	if S == 1 {
+		topK = 0
+	}
+	rn.topK = topK
+	heaps := make([]*topHeap, W)
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := 0; w < W; w++ {
+		h := newTopHeap(topK, S)
+		heaps[w] = h
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var bufs [][]float64
+			if S > 1 {
+				bufs = make([][]float64, S)
+				for s := range bufs {
+					bufs[s] = make([]float64, blockSize)
+				}
+			}
+			var cop *copulaBuf
+			if c.chol != nil {
+				cop = newCopulaBuf(S)
+			}
+			row := make([]float64, S)
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb || stop.Load() {
+					return
+				}
+				if b&15 == 0 && ctx.Err() != nil {
+					stop.Store(true)
+					return
+				}
+				start := b * blockSize
+				cnt := min(blockSize, n-start)
+				dst := rn.total[start : start+cnt]
+				if S == 1 {
+					r := newRNG(o.Seed, 1, uint64(b))
+					sc := c.sc[0]
+					for i := range dst {
+						dst[i] = sc.trial(&r)
+					}
+					totM[b] = blockMoments(dst)
+					scM[b] = totM[b]
+					continue
+				}
+				for s, sc := range c.sc {
+					r := newRNG(o.Seed, uint64(s)+1, uint64(b))
+					buf := bufs[s][:cnt]
+					for i := range buf {
+						buf[i] = sc.trial(&r)
+					}
+				}
+				if cop != nil {
+					r := newRNG(o.Seed, 0, uint64(b))
+					cop.reorder(&r, c, bufs, cnt)
+				}
+				for i := range dst {
+					t := 0.0
+					for s := range bufs {
+						t += bufs[s][i]
+					}
+					dst[i] = t
+				}
+				for s := range bufs {
+					scM[b*S+s] = blockMoments(bufs[s][:cnt])
+				}
+				totM[b] = blockMoments(dst)
+				if topK > 0 {
+					for i, t := range dst {
+						if h.full() && !h.beats(t, start+i) {
+							continue
+						}
+						for s := range bufs {
+							row[s] = bufs[s][i]
+						}
+						h.push(t, start+i, row)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if stop.Load() || ctx.Err() != nil {
+		return nil, ctxErr(ctx)
+	}
+	rn.tot = newAcc()
+	rn.scen = make([]acc, S)
+	for s := range rn.scen {
+		rn.scen[s] = newAcc()
+	}
+	for b := 0; b < nb; b++ {
+		rn.tot.merge(totM[b])
+		for s := 0; s < S; s++ {
+			rn.scen[s].merge(scM[b*S+s])
+		}
+	}
+	if topK > 0 {
+		for _, h := range heaps {
+			rn.top = append(rn.top, h.entries()...)
+		}
+		slices.SortFunc(rn.top, func(a, b topEntry) int {
+			switch {
+			case a.total > b.total:
+				return -1
+			case a.total < b.total:
+				return 1
+			}
+			return a.trial - b.trial
+		})
+		if len(rn.top) > topK {
+			rn.top = rn.top[:topK]
+		}
+	}
+	return rn, nil
+}
+
+// prepass estimates, for each product scenario whose vulnerability is given
+// as threat capability against resistance strength, the scalar
+// V = P(TC > RS) as the share of trials where TC > RS (pyfair's semantics).
+func (c *compiled) prepass(ctx context.Context, o *Options, nb, W int, rn *run) error {
+	for s, sc := range c.sc {
+		if !sc.product || sc.fmode != fTEFTCRS {
+			continue
+		}
+		counts := make([]int, nb)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < W; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					b := int(next.Add(1) - 1)
+					if b >= nb || ctx.Err() != nil {
+						return
+					}
+					r := newRNG(o.Seed, prepassStream+uint64(s), uint64(b))
+					cnt := min(blockSize, o.Trials-b*blockSize)
+					k := 0
+					for i := 0; i < cnt; i++ {
+						if sc.tc.draw(&r) > sc.rs.draw(&r) {
+							k++
+						}
+					}
+					counts[b] = k
+				}
+			}()
+		}
+		wg.Wait()
+		if ctx.Err() != nil {
+			return ctxErr(ctx)
+		}
+		k := 0
+		for _, v := range counts {
+			k += v
+		}
+		sc.vScalar = float64(k) / float64(o.Trials)
+		rn.vScalars[s] = sc.vScalar
+	}
+	return nil
+}
+
+// ErrCanceled is returned when the context ends before the run does.
+type ErrCanceled struct{ Cause error }
+
+func (e *ErrCanceled) Error() string { return "quant: simulation stopped: " + e.Cause.Error() }
+func (e *ErrCanceled) Unwrap() error { return e.Cause }
+
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return &ErrCanceled{Cause: err}
+	}
+	return &ErrCanceled{Cause: context.Canceled}
+}
+
+// topHeap keeps a worker's worst trials: a min-heap under the order
+// "greater total, then smaller trial index, is worse", so the set kept is the
+// same whichever worker held which trial.
+type topHeap struct {
+	k, S  int
+	heap  []int32 // slot numbers, heap-ordered
+	tot   []float64
+	trial []int
+	vals  []float64
+}
+
+func newTopHeap(k, S int) *topHeap {
+	if k == 0 {
+		return &topHeap{}
+	}
+	return &topHeap{k: k, S: S, heap: make([]int32, 0, k), tot: make([]float64, 0, k), trial: make([]int, 0, k), vals: make([]float64, 0, k*S)}
+}
+
+func (h *topHeap) full() bool { return len(h.heap) == h.k }
+
+// less reports whether slot a is better (less bad) than slot b.
+func (h *topHeap) less(a, b int32) bool {
+	return h.tot[a] < h.tot[b] || (h.tot[a] == h.tot[b] && h.trial[a] > h.trial[b])
+}
+
+// beats reports whether (t, trial) is worse than the best year kept.
+func (h *topHeap) beats(t float64, trial int) bool {
+	r := h.heap[0]
+	return t > h.tot[r] || (t == h.tot[r] && trial < h.trial[r])
+}
+
+func (h *topHeap) push(t float64, trial int, row []float64) {
+	if !h.full() {
+		slot := int32(len(h.tot))
+		h.tot = append(h.tot, t)
+		h.trial = append(h.trial, trial)
+		h.vals = append(h.vals, row...)
+		h.heap = append(h.heap, slot)
+		h.up(len(h.heap) - 1)
+		return
+	}
+	slot := h.heap[0]
+	h.tot[slot], h.trial[slot] = t, trial
+	copy(h.vals[int(slot)*h.S:], row)
+	h.down(0)
+}
+
+func (h *topHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(h.heap[i], h.heap[p]) {
+			return
+		}
+		h.heap[i], h.heap[p] = h.heap[p], h.heap[i]
+		i = p
+	}
+}
+
+func (h *topHeap) down(i int) {
+	n := len(h.heap)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.less(h.heap[r], h.heap[l]) {
+			m = r
+		}
+		if !h.less(h.heap[m], h.heap[i]) {
+			return
+		}
+		h.heap[i], h.heap[m] = h.heap[m], h.heap[i]
+		i = m
+	}
+}
+
+func (h *topHeap) entries() []topEntry {
+	out := make([]topEntry, len(h.tot))
+	for s := range h.tot {
+		out[s] = topEntry{total: h.tot[s], trial: h.trial[s], vals: h.vals[s*h.S : (s+1)*h.S]}
+	}
+	return out
+}
+
+// copulaBuf reorders the scenarios' losses within a block so that their ranks
+// follow a Gaussian copula (Iman and Conover, 1982): the margins are
+// untouched, and the rank correlation is the one asked for.
+type copulaBuf struct {
+	z    []float64 // blockSize × S correlated normals
+	eps  []float64
+	idx  []int32
+	sort []float64
+}
+
+func newCopulaBuf(S int) *copulaBuf {
+	return &copulaBuf{z: make([]float64, blockSize*S), eps: make([]float64, S), idx: make([]int32, blockSize), sort: make([]float64, blockSize)}
+}
+
+func (cb *copulaBuf) reorder(r *rng, c *compiled, bufs [][]float64, cnt int) {
+	S := len(bufs)
+	L := c.chol
+	for i := 0; i < cnt; i++ {
+		for j := range cb.eps {
+			cb.eps[j] = r.norm()
+		}
+		for a := 0; a < S; a++ {
+			v := 0.0
+			for k := 0; k <= a; k++ {
+				v += L[a*S+k] * cb.eps[k]
+			}
+			cb.z[i*S+a] = v
+		}
+	}
+	for _, s := range c.corrIdx {
+		idx := cb.idx[:cnt]
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		z := cb.z
+		slices.SortFunc(idx, func(a, b int32) int {
+			za, zb := z[int(a)*S+s], z[int(b)*S+s]
+			switch {
+			case za < zb:
+				return -1
+			case za > zb:
+				return 1
+			}
+			return int(a - b)
+		})
+		sorted := cb.sort[:cnt]
+		copy(sorted, bufs[s][:cnt])
+		slices.Sort(sorted)
+		for rank, i := range idx {
+			bufs[s][i] = sorted[rank]
+		}
+	}
+}

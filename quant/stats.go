@@ -1,0 +1,437 @@
+package quant
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Simulate runs the model for opt.Trials years and returns its statistics.
+// It returns a ValidationError for a bad model or bad options, and an
+// *ErrCanceled when ctx ends first.
+func Simulate(ctx context.Context, m *Model, opt Options) (*Result, error) {
+	c, err := compile(m)
+	if err != nil {
+		return nil, err
+	}
+	o, err := opt.normalise()
+	if err != nil {
+		return nil, err
+	}
+	rn, err := c.simulate(ctx, &o, topKFor(&o))
+	if err != nil {
+		return nil, err
+	}
+	return c.summarise(rn, &o), nil
+}
+
+// Compare runs before and after on the same seed (common random numbers: a
+// scenario whose parameters did not change draws exactly the same losses)
+// and reports the reductions. The standard error of the ALE reduction comes
+// from the paired per-trial differences, which is far smaller than that of
+// two independent runs.
+func Compare(ctx context.Context, before, after *Model, opt Options) (*Comparison, error) {
+	cb, err := compile(before)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := compile(after)
+	if err != nil {
+		return nil, err
+	}
+	o, err := opt.normalise()
+	if err != nil {
+		return nil, err
+	}
+	rb, err := cb.simulate(ctx, &o, topKFor(&o))
+	if err != nil {
+		return nil, err
+	}
+	ra, err := ca.simulate(ctx, &o, topKFor(&o))
+	if err != nil {
+		return nil, err
+	}
+	// Paired differences, block by block, before the statistics reorder the totals.
+	d := newAcc()
+	for start := 0; start < o.Trials; start += blockSize {
+		end := min(start+blockSize, o.Trials)
+		diff := make([]float64, end-start)
+		for i := range diff {
+			diff[i] = rb.total[start+i] - ra.total[start+i]
+		}
+		d.merge(blockMoments(diff))
+	}
+	cmp := &Comparison{Before: cb.summarise(rb, &o), After: ca.summarise(ra, &o)}
+	cmp.ALEReduction = d.Mean()
+	cmp.ALEReductionSE = d.SD() / math.Sqrt(float64(o.Trials))
+	if cmp.Before.Mean != 0 {
+		cmp.ALEReductionPc = 100 * cmp.ALEReduction / cmp.Before.Mean
+	}
+	for i, lv := range cmp.Before.Risk {
+		a := cmp.After.Risk[i]
+		ld := LevelDelta{Level: lv.Level, Before: lv.VaR, After: a.VaR, Delta: lv.VaR - a.VaR}
+		if lv.VaR != 0 {
+			ld.Pc = 100 * ld.Delta / lv.VaR
+		}
+		cmp.VaRReduction = append(cmp.VaRReduction, ld)
+	}
+	return cmp, nil
+}
+
+func (o Options) normalise() (Options, error) {
+	var errs ValidationError
+	if o.Trials == 0 {
+		o.Trials = DefaultTrials
+	}
+	if o.Trials < 100 || o.Trials > MaxTrials {
+		errs = append(errs, ferr("trials", CodeTooLarge, "trials must lie between %d and %d", 100, MaxTrials))
+	}
+	if o.Quantiles == nil {
+		o.Quantiles = DefaultQuantiles
+	}
+	if o.Levels == nil {
+		o.Levels = DefaultLevels
+	}
+	if o.LECPoints == 0 && o.LECThresholds == nil {
+		o.LECPoints = 40
+	}
+	check := func(name string, ps []float64) []float64 {
+		if len(ps) > 100 {
+			errs = append(errs, ferr(name, CodeTooMany, "at most %d values", 100))
+			return nil
+		}
+		out := slices.Clone(ps)
+		for i, p := range ps {
+			if !(p > 0 && p < 1) {
+				errs = append(errs, ferr(idxPath(name, i), CodeProbability, "%s must lie strictly between 0 and 1", name))
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	o.Quantiles = check("quantiles", o.Quantiles)
+	o.Levels = check("levels", o.Levels)
+	if o.LECPoints < 0 || o.LECPoints > 1000 {
+		errs = append(errs, ferr("lec_points", CodeTooLarge, "lec_points must lie between %d and %d", 0, 1000))
+	}
+	if len(o.LECThresholds) > 1000 {
+		errs = append(errs, ferr("lec_thresholds", CodeTooMany, "at most %d values", 1000))
+	}
+	for i, x := range o.LECThresholds {
+		if !finite(x) {
+			errs = append(errs, ferr(idxPath("lec_thresholds", i), CodeNotFinite, "%s must be a finite number", "lec_thresholds"))
+		}
+	}
+	o.LECThresholds = slices.Clone(o.LECThresholds)
+	slices.Sort(o.LECThresholds)
+	if len(errs) > 0 {
+		return o, errs
+	}
+	return o, nil
+}
+
+// tailCount is the number of worst years TVaR at level α averages:
+// trials − ⌊trials·α⌋.
+func tailCount(n int, a float64) int {
+	f := float64(n) * a
+	if r := math.Round(f); math.Abs(f-r) < 1e-7*math.Max(1, f) {
+		f = r
+	}
+	return n - int(math.Floor(f))
+}
+
+func topKFor(o *Options) int {
+	k := 0
+	for _, a := range o.Levels {
+		if t := tailCount(o.Trials, a); t <= maxTopK {
+			k = max(k, t)
+		}
+	}
+	return k
+}
+
+// summarise turns a run into a Result. It reorders rn.total.
+func (c *compiled) summarise(rn *run, o *Options) *Result {
+	n := rn.n
+	res := &Result{Engine: EngineVersion, Seed: o.Seed, Trials: n, Model: c.name, Currency: c.currency,
+		Mean: rn.tot.Mean(), SD: rn.tot.SD(), Min: rn.tot.min, Max: rn.tot.max,
+		PLoss: float64(rn.tot.pos) / float64(n), Warnings: c.warnings}
+	res.MeanSE = res.SD / math.Sqrt(float64(n))
+
+	// Every order statistic needed, as 0-based ranks in ascending order.
+	qRanks := func(p float64) (lo, hi int, w float64) {
+		h := float64(n-1) * p
+		lo = int(math.Floor(h))
+		hi = min(lo+1, n-1)
+		return lo, hi, h - float64(lo)
+	}
+	ciRanks := func(p float64) (int, int) {
+		np := float64(n) * p
+		d := 1.959963984540054 * math.Sqrt(np*(1-p))
+		return max(0, int(math.Floor(np-d))-1), min(n-1, int(math.Ceil(np+d))-1)
+	}
+	var ranks []int
+	for _, p := range o.Quantiles {
+		lo, hi, _ := qRanks(p)
+		l, h := ciRanks(p)
+		ranks = append(ranks, lo, hi, l, h)
+	}
+	for _, a := range o.Levels {
+		lo, hi, _ := qRanks(a)
+		ranks = append(ranks, lo, hi, n-tailCount(n, a))
+	}
+	var lecP []float64
+	if o.LECPoints > 0 && res.PLoss > 0 {
+		pMax := res.PLoss
+		pMin := math.Min(pMax, 10/float64(n))
+		k := o.LECPoints
+		for j := 0; j < k; j++ {
+			p := pMax
+			if k > 1 {
+				p = pMax * math.Pow(pMin/pMax, float64(j)/float64(k-1))
+			}
+			lecP = append(lecP, p)
+			lo, hi, _ := qRanks(1 - p)
+			ranks = append(ranks, lo, hi)
+		}
+	}
+	os := newOrderStats(rn.total, ranks)
+	q := func(p float64) float64 {
+		lo, hi, w := qRanks(p)
+		a, b := os.at(lo), os.at(hi)
+		return a + w*(b-a)
+	}
+	for _, p := range o.Quantiles {
+		l, h := ciRanks(p)
+		res.Quantiles = append(res.Quantiles, Quantile{P: p, Value: q(p), Low: os.at(l), High: os.at(h)})
+	}
+	for _, a := range o.Levels {
+		k := tailCount(n, a)
+		res.Risk = append(res.Risk, RiskLevel{Level: a, VaR: q(a), TVaR: os.tailMean(n - k)})
+	}
+	for j := len(lecP) - 1; j >= 0; j-- { // loss ascending
+		p := lecP[j]
+		res.LEC = append(res.LEC, LECPoint{Loss: q(1 - p), Prob: p})
+	}
+	if len(o.LECThresholds) > 0 {
+		counts := os.countAbove(o.LECThresholds)
+		for i, x := range o.LECThresholds {
+			res.LEC = append(res.LEC, LECPoint{Loss: x, Prob: float64(counts[i]) / float64(n)})
+		}
+		slices.SortStableFunc(res.LEC, func(a, b LECPoint) int {
+			switch {
+			case a.Loss < b.Loss:
+				return -1
+			case a.Loss > b.Loss:
+				return 1
+			}
+			return 0
+		})
+	}
+
+	// Scenarios.
+	for s, sc := range c.sc {
+		a := &rn.scen[s]
+		sr := ScenarioResult{ID: sc.id, Name: sc.name, Semantics: Compound, Mean: a.Mean(), SD: a.SD(),
+			PLoss: float64(a.pos) / float64(n), Vulnerability: rn.vScalars[s]}
+		if sc.product {
+			sr.Semantics = Product
+		}
+		sr.MeanSE = sr.SD / math.Sqrt(float64(n))
+		if res.Mean != 0 {
+			sr.MeanShare = sr.Mean / res.Mean
+		} else if len(c.sc) == 1 {
+			sr.MeanShare = 1
+		}
+		for i, lv := range o.Levels {
+			k := tailCount(n, lv)
+			var v float64
+			switch {
+			case len(c.sc) == 1:
+				v = res.Risk[i].TVaR
+			case k <= rn.topK:
+				var sum neumaier
+				for _, e := range rn.top[:k] {
+					sum.add(e.vals[s])
+				}
+				v = sum.sum() / float64(k)
+			default:
+				continue // tail too large to keep per scenario
+			}
+			ct := Contribution{Level: lv, Value: v}
+			if t := res.Risk[i].TVaR; t != 0 {
+				ct.Share = v / t
+			}
+			sr.TVaR = append(sr.TVaR, ct)
+		}
+		res.Scenarios = append(res.Scenarios, sr)
+	}
+	return res
+}
+
+// orderStats answers order-statistic queries on a slice it reorders: the
+// top of the slice is sorted, the rest is partitioned at each rank asked for
+// (selection, not a full sort: O(n) per level of the rank tree).
+type orderStats struct {
+	a         []float64
+	tailStart int // a[tailStart:] is sorted ascending
+}
+
+// tailMin is the smallest tail sorted outright; ranks in it cost nothing more.
+const tailMin = 1 << 14
+
+func newOrderStats(a []float64, ranks []int) *orderStats {
+	n := len(a)
+	// Losses are never negative; loss-free years (often most of them in a
+	// compound model) go to the front in one pass and cost nothing after.
+	z := 0
+	for j, v := range a {
+		if v <= 0 {
+			a[z], a[j] = a[j], a[z]
+			z++
+		}
+	}
+	m := min(n-z, max(tailMin, n/64))
+	os := &orderStats{a: a, tailStart: n - m}
+	if m < n-z {
+		quickselect(a[z:], n-m-z)
+	}
+	slices.Sort(a[n-m:])
+	var pre []int
+	for _, r := range ranks {
+		if r >= z && r < n-m {
+			pre = append(pre, r-z)
+		}
+	}
+	slices.Sort(pre)
+	pre = slices.Compact(pre)
+	multiSelect(a[z:n-m], pre, 0)
+	return os
+}
+
+func (os *orderStats) at(r int) float64 { return os.a[r] }
+
+// tailMean is the mean of a[from:], valid when from is the tail start or one of the selected ranks.
+func (os *orderStats) tailMean(from int) float64 {
+	var s neumaier
+	for _, v := range os.a[from:] {
+		s.add(v)
+	}
+	return s.sum() / float64(len(os.a)-from)
+}
+
+// countAbove returns, for each threshold (ascending), how many values exceed it.
+func (os *orderStats) countAbove(th []float64) []int {
+	out := make([]int, len(th))
+	tail := os.a[os.tailStart:]
+	var pre []int // thresholds below the tail need a pass over the prefix
+	for i, x := range th {
+		if len(tail) > 0 && x >= tail[0] {
+			out[i] = len(tail) - sort.SearchFloat64s(tail, math.Nextafter(x, math.Inf(1)))
+		} else {
+			pre = append(pre, i)
+		}
+	}
+	if len(pre) > 0 {
+		hist := make([]int, len(pre)+1)
+		xs := make([]float64, len(pre))
+		for j, i := range pre {
+			xs[j] = th[i]
+		}
+		for _, v := range os.a[:os.tailStart] {
+			// number of thresholds strictly below v
+			hist[sort.SearchFloat64s(xs, v)]++
+		}
+		// values above xs[j] are those whose count of thresholds below them exceeds j
+		above := len(tail)
+		for j := len(pre) - 1; j >= 0; j-- {
+			above += hist[j+1]
+			out[pre[j]] = above
+		}
+	}
+	return out
+}
+
+// quickselect reorders a so that a[k] is the k-th smallest, everything before
+// it no greater and everything after it no smaller (Hoare partition,
+// median-of-three pivot; duplicates, such as the zeros of loss-free years,
+// split evenly).
+func quickselect(a []float64, k int) {
+	lo, hi := 0, len(a)-1
+	for hi > lo {
+		if hi-lo < 24 {
+			insertionSort(a[lo : hi+1])
+			return
+		}
+		mid := lo + (hi-lo)/2
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		pivot := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < pivot {
+				i++
+			}
+			for a[j] > pivot {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
+func insertionSort(a []float64) {
+	for i := 1; i < len(a); i++ {
+		v := a[i]
+		j := i - 1
+		for j >= 0 && a[j] > v {
+			a[j+1] = a[j]
+			j--
+		}
+		a[j+1] = v
+	}
+}
+
+// multiSelect places the order statistic of every rank (ascending, unique,
+// offset by off) at its index, recursing on both sides of the middle rank;
+// large halves run in parallel.
+func multiSelect(a []float64, ranks []int, off int) {
+	if len(ranks) == 0 || len(a) < 2 {
+		return
+	}
+	mid := len(ranks) / 2
+	r := ranks[mid] - off
+	quickselect(a, r)
+	left, right := ranks[:mid], ranks[mid+1:]
+	if len(a) > 1<<17 && len(left) > 0 && len(right) > 0 {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); multiSelect(a[:r], left, off) }()
+		multiSelect(a[r+1:], right, off+r+1)
+		wg.Wait()
+		return
+	}
+	multiSelect(a[:r], left, off)
+	multiSelect(a[r+1:], right, off+r+1)
+}
