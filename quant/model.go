@@ -144,23 +144,23 @@ func ferr(path, code, format string, args ...any) *FieldError {
 
 // Validation codes (stable; the UI translates them).
 const (
-	CodeRequired     = "required"      // a parameter is missing: Args[0] = name
-	CodeUnknownKind  = "unknown_kind"  // Args[0] = kind
-	CodeNotFinite    = "not_finite"    // Args[0] = name
-	CodeOrder        = "order"         // low ≤ mode ≤ high or low < high violated: Args = names
-	CodePositive     = "positive"      // must be > 0: Args[0] = name
-	CodeNonNegative  = "non_negative"  // must be ≥ 0: Args[0] = name
-	CodeProbability  = "probability"   // must lie in [0, 1]: Args[0] = name
-	CodeConflict     = "conflict"      // two ways of giving the same node: Args = the two names
-	CodeUnused       = "unused"        // a parameter that does not apply to the kind: Args = name, kind
-	CodeVariant      = "variant"       // unknown PERT variant: Args[0]
-	CodeSemantics    = "semantics"     // unknown semantics: Args[0]
-	CodeNoScenarios  = "no_scenarios"  // a model needs at least one scenario
-	CodeTooMany      = "too_many"      // Args = limit
-	CodeDuplicateID  = "duplicate_id"  // Args[0] = id
-	CodeBadID        = "bad_id"        // Args[0] = id
-	CodeUnknownID    = "unknown_id"    // correlation names a scenario that does not exist
-	CodeRho          = "rho"           // correlation outside (-1, 1)
+	CodeRequired     = "required"     // a parameter is missing: Args[0] = name
+	CodeUnknownKind  = "unknown_kind" // Args[0] = kind
+	CodeNotFinite    = "not_finite"   // Args[0] = name
+	CodeOrder        = "order"        // low ≤ mode ≤ high or low < high violated: Args = names
+	CodePositive     = "positive"     // must be > 0: Args[0] = name
+	CodeNonNegative  = "non_negative" // must be ≥ 0: Args[0] = name
+	CodeProbability  = "probability"  // must lie in [0, 1]: Args[0] = name
+	CodeConflict     = "conflict"     // two ways of giving the same node: Args = the two names
+	CodeUnused       = "unused"       // a parameter that does not apply to the kind: Args = name, kind
+	CodeVariant      = "variant"      // unknown PERT variant: Args[0]
+	CodeSemantics    = "semantics"    // unknown semantics: Args[0]
+	CodeNoScenarios  = "no_scenarios" // a model needs at least one scenario
+	CodeTooMany      = "too_many"     // Args = limit
+	CodeDuplicateID  = "duplicate_id" // Args[0] = id
+	CodeBadID        = "bad_id"       // Args[0] = id
+	CodeUnknownID    = "unknown_id"   // correlation names a scenario that does not exist
+	CodeRho          = "rho"          // correlation outside (-1, 1)
 	CodeNotPosDef    = "not_positive_definite"
 	CodeFrequencyDom = "frequency_domain" // a frequency that can be negative
 	CodeMagnitudeDom = "magnitude_domain" // a magnitude that can be negative
