@@ -584,3 +584,53 @@ func TestWideLognormalWarning(t *testing.T) {
 		t.Errorf("warnings %+v", r.Warnings)
 	}
 }
+
+// TVaR contributions are the per-scenario means over exactly the worst years,
+// recomputed here from the scenarios' own streams.
+func TestContributionsPickTheWorstYears(t *testing.T) {
+	m := portfolio5()
+	c, _ := compile(m)
+	const n = 3*blockSize + 5
+	o := Options{Trials: n, Seed: 12, Workers: 2, Levels: []float64{0.9, 0.99}}
+	res, err := Simulate(context.Background(), m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	S := len(c.sc)
+	vals := make([][]float64, n)
+	tot := make([]float64, n)
+	for b := 0; b*blockSize < n; b++ {
+		for s, sc := range c.sc {
+			r := newRNG(o.Seed, uint64(s)+1, uint64(b))
+			for i := b * blockSize; i < min(n, (b+1)*blockSize); i++ {
+				if vals[i] == nil {
+					vals[i] = make([]float64, S)
+				}
+				vals[i][s] = sc.trial(&r)
+			}
+		}
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		for _, v := range vals[i] {
+			tot[i] += v
+		}
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		return tot[idx[a]] > tot[idx[b]] || tot[idx[a]] == tot[idx[b]] && idx[a] < idx[b]
+	})
+	for li, lv := range o.Levels {
+		k := n - int(math.Floor(n*lv))
+		for s := 0; s < S; s++ {
+			want := 0.0
+			for _, i := range idx[:k] {
+				want += vals[i][s]
+			}
+			want /= float64(k)
+			if got := res.Scenarios[s].TVaR[li].Value; math.Abs(got-want) > 1e-9*math.Max(1, want) {
+				t.Errorf("level %v scenario %s: contribution %v, want %v", lv, res.Scenarios[s].ID, got, want)
+			}
+		}
+	}
+}

@@ -69,7 +69,11 @@ type RiskLevel struct {
 	TVaR  float64 `json:"tvar"`
 }
 
-// LECPoint says that the annual loss exceeded Loss in a share Prob of the years.
+// LECPoint is a point of the loss exceedance curve. For the N points it is
+// the order statistic with k = ⌈trials·p⌉ years at or above it: the annual
+// loss reached Loss in a share Prob = k/trials of the years (exactly, when no
+// other year tied with it). For a threshold x it is the share of years whose
+// loss exceeded x.
 type LECPoint struct {
 	Loss float64 `json:"loss"`
 	Prob float64 `json:"prob"`

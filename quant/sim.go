@@ -15,8 +15,10 @@ import (
 const blockSize = 4096
 
 // maxTopK bounds the tail kept for TVaR contributions: contributions are
-// reported at the levels whose tail holds at most this many trials.
-const maxTopK = 1 << 17
+// reported at the levels whose tail holds at most this many trials (every
+// default level up to 327,680 trials; levels from 0.968 up at 1,000,000).
+// It bounds the memory a portfolio run needs beyond its totals.
+const maxTopK = 1 << 15
 
 // Stream ids: 0 drives the copula, 1..S the scenarios, prepassStream+s the
 // vulnerability pre-pass of scenario s.
@@ -49,11 +51,44 @@ type moments struct {
 
 func blockMoments(x []float64) moments {
 	m := moments{n: len(x), min: math.Inf(1), max: math.Inf(-1)}
+	// Four interleaved lanes break the dependency chain of the compensated
+	// sum; they are combined in a fixed order, so the result stays reproducible.
+	var s [4]neumaier
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s[0].add(x[i])
+		s[1].add(x[i+1])
+		s[2].add(x[i+2])
+		s[3].add(x[i+3])
+	}
+	for ; i < len(x); i++ {
+		s[0].add(x[i])
+	}
+	for l := 1; l < 4; l++ {
+		s[0].add(s[l].s)
+		s[0].add(s[l].c)
+	}
+	m.sum = s[0]
+	mean := m.sum.sum() / float64(m.n)
+	var q [4]float64
+	pos := 0
+	i = 0
+	for ; i+4 <= len(x); i += 4 {
+		d0, d1, d2, d3 := x[i]-mean, x[i+1]-mean, x[i+2]-mean, x[i+3]-mean
+		q[0] += d0 * d0
+		q[1] += d1 * d1
+		q[2] += d2 * d2
+		q[3] += d3 * d3
+	}
+	for ; i < len(x); i++ {
+		d := x[i] - mean
+		q[0] += d * d
+	}
+	m.m2 = (q[0] + q[1]) + (q[2] + q[3])
 	for _, v := range x {
-		m.sum.add(v)
-		if v > 0 {
-			m.pos++
-		}
+		// losses are ≥ 0: a positive value has a non-zero bit pattern
+		b := math.Float64bits(v)
+		pos += int((b | -b) >> 63)
 		if v < m.min {
 			m.min = v
 		}
@@ -61,11 +96,7 @@ func blockMoments(x []float64) moments {
 			m.max = v
 		}
 	}
-	mean := m.sum.sum() / float64(m.n)
-	for _, v := range x {
-		d := v - mean
-		m.m2 += d * d
-	}
+	m.pos = pos
 	return m
 }
 
@@ -225,13 +256,13 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 		topK = 0
 	}
 	rn.topK = topK
-	heaps := make([]*topHeap, W)
+	tails := make([]*tailBuf, W)
 	var next atomic.Int64
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for w := 0; w < W; w++ {
-		h := newTopHeap(topK, S)
-		heaps[w] = h
+		h := newTailBuf(topK, S)
+		tails[w] = h
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -293,13 +324,13 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 				totM[b] = blockMoments(dst)
 				if topK > 0 {
 					for i, t := range dst {
-						if h.full() && !h.beats(t, start+i) {
+						if t < h.thr {
 							continue
 						}
 						for s := range bufs {
 							row[s] = bufs[s][i]
 						}
-						h.push(t, start+i, row)
+						h.admit(t, start+i, row)
 					}
 				}
 			}
@@ -321,19 +352,11 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 		}
 	}
 	if topK > 0 {
-		for _, h := range heaps {
+		for _, h := range tails {
 			rn.top = append(rn.top, h.entries()...)
 		}
-		slices.SortFunc(rn.top, func(a, b topEntry) int {
-			switch {
-			case a.total > b.total:
-				return -1
-			case a.total < b.total:
-				return 1
-			}
-			return a.trial - b.trial
-		})
 		if len(rn.top) > topK {
+			selectWorst(rn.top, topK)
 			rn.top = rn.top[:topK]
 		}
 	}
@@ -397,91 +420,6 @@ func ctxErr(ctx context.Context) error {
 		return &ErrCanceled{Cause: err}
 	}
 	return &ErrCanceled{Cause: context.Canceled}
-}
-
-// topHeap keeps a worker's worst trials: a min-heap under the order
-// "greater total, then smaller trial index, is worse", so the set kept is the
-// same whichever worker held which trial.
-type topHeap struct {
-	k, S  int
-	heap  []int32 // slot numbers, heap-ordered
-	tot   []float64
-	trial []int
-	vals  []float64
-}
-
-func newTopHeap(k, S int) *topHeap {
-	if k == 0 {
-		return &topHeap{}
-	}
-	return &topHeap{k: k, S: S, heap: make([]int32, 0, k), tot: make([]float64, 0, k), trial: make([]int, 0, k), vals: make([]float64, 0, k*S)}
-}
-
-func (h *topHeap) full() bool { return len(h.heap) == h.k }
-
-// less reports whether slot a is better (less bad) than slot b.
-func (h *topHeap) less(a, b int32) bool {
-	return h.tot[a] < h.tot[b] || (h.tot[a] == h.tot[b] && h.trial[a] > h.trial[b])
-}
-
-// beats reports whether (t, trial) is worse than the best year kept.
-func (h *topHeap) beats(t float64, trial int) bool {
-	r := h.heap[0]
-	return t > h.tot[r] || (t == h.tot[r] && trial < h.trial[r])
-}
-
-func (h *topHeap) push(t float64, trial int, row []float64) {
-	if !h.full() {
-		slot := int32(len(h.tot))
-		h.tot = append(h.tot, t)
-		h.trial = append(h.trial, trial)
-		h.vals = append(h.vals, row...)
-		h.heap = append(h.heap, slot)
-		h.up(len(h.heap) - 1)
-		return
-	}
-	slot := h.heap[0]
-	h.tot[slot], h.trial[slot] = t, trial
-	copy(h.vals[int(slot)*h.S:], row)
-	h.down(0)
-}
-
-func (h *topHeap) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.less(h.heap[i], h.heap[p]) {
-			return
-		}
-		h.heap[i], h.heap[p] = h.heap[p], h.heap[i]
-		i = p
-	}
-}
-
-func (h *topHeap) down(i int) {
-	n := len(h.heap)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		m := l
-		if r := l + 1; r < n && h.less(h.heap[r], h.heap[l]) {
-			m = r
-		}
-		if !h.less(h.heap[m], h.heap[i]) {
-			return
-		}
-		h.heap[i], h.heap[m] = h.heap[m], h.heap[i]
-		i = m
-	}
-}
-
-func (h *topHeap) entries() []topEntry {
-	out := make([]topEntry, len(h.tot))
-	for s := range h.tot {
-		out[s] = topEntry{total: h.tot[s], trial: h.trial[s], vals: h.vals[s*h.S : (s+1)*h.S]}
-	}
-	return out
 }
 
 // copulaBuf reorders the scenarios' losses within a block so that their ranks

@@ -142,6 +142,16 @@ func tailCount(n int, a float64) int {
 	return n - int(math.Floor(f))
 }
 
+// lecCount is the number of years at or above an exceedance-curve point of
+// probability p: ⌈n·p⌉, at least 1.
+func lecCount(n int, p float64) int {
+	f := float64(n) * p
+	if r := math.Round(f); math.Abs(f-r) < 1e-7*math.Max(1, f) {
+		f = r
+	}
+	return max(1, min(n, int(math.Ceil(f))))
+}
+
 func topKFor(o *Options) int {
 	k := 0
 	for _, a := range o.Levels {
@@ -193,8 +203,7 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 				p = pMax * math.Pow(pMin/pMax, float64(j)/float64(k-1))
 			}
 			lecP = append(lecP, p)
-			lo, hi, _ := qRanks(1 - p)
-			ranks = append(ranks, lo, hi)
+			ranks = append(ranks, n-lecCount(n, p))
 		}
 	}
 	os := newOrderStats(rn.total, ranks)
@@ -213,7 +222,8 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 	}
 	for j := len(lecP) - 1; j >= 0; j-- { // loss ascending
 		p := lecP[j]
-		res.LEC = append(res.LEC, LECPoint{Loss: q(1 - p), Prob: p})
+		k := lecCount(n, p)
+		res.LEC = append(res.LEC, LECPoint{Loss: os.at(n - k), Prob: float64(k) / float64(n)})
 	}
 	if len(o.LECThresholds) > 0 {
 		counts := os.countAbove(o.LECThresholds)
@@ -231,7 +241,35 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 		})
 	}
 
-	// Scenarios.
+	// Scenarios: TVaR contributions from the worst years kept, level by
+	// level from the largest tail down (each tail holds the next).
+	contrib := make([][]float64, len(o.Levels)) // [level][scenario]
+	if len(c.sc) > 1 {
+		idx := make([]int, len(o.Levels))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return tailCount(n, o.Levels[b]) - tailCount(n, o.Levels[a]) })
+		top := rn.top
+		for _, li := range idx {
+			k := tailCount(n, o.Levels[li])
+			if k > rn.topK || k > len(top) {
+				continue // tail too large to keep per scenario
+			}
+			selectWorst(top, k)
+			top = top[:k]
+			sums := make([]neumaier, len(c.sc))
+			for _, e := range top {
+				for s, v := range e.vals {
+					sums[s].add(v)
+				}
+			}
+			contrib[li] = make([]float64, len(c.sc))
+			for s := range sums {
+				contrib[li][s] = sums[s].sum() / float64(k)
+			}
+		}
+	}
 	for s, sc := range c.sc {
 		a := &rn.scen[s]
 		sr := ScenarioResult{ID: sc.id, Name: sc.name, Semantics: Compound, Mean: a.Mean(), SD: a.SD(),
@@ -246,19 +284,14 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 			sr.MeanShare = 1
 		}
 		for i, lv := range o.Levels {
-			k := tailCount(n, lv)
 			var v float64
 			switch {
 			case len(c.sc) == 1:
 				v = res.Risk[i].TVaR
-			case k <= rn.topK:
-				var sum neumaier
-				for _, e := range rn.top[:k] {
-					sum.add(e.vals[s])
-				}
-				v = sum.sum() / float64(k)
+			case contrib[i] != nil:
+				v = contrib[i][s]
 			default:
-				continue // tail too large to keep per scenario
+				continue
 			}
 			ct := Contribution{Level: lv, Value: v}
 			if t := res.Risk[i].TVaR; t != 0 {
@@ -286,14 +319,8 @@ func newOrderStats(a []float64, ranks []int) *orderStats {
 	n := len(a)
 	// Losses are never negative; loss-free years (often most of them in a
 	// compound model) go to the front in one pass and cost nothing after.
-	z := 0
-	for j, v := range a {
-		if v <= 0 {
-			a[z], a[j] = a[j], a[z]
-			z++
-		}
-	}
-	m := min(n-z, max(tailMin, n/64))
+	z := partitionEqual(a, 0)
+	m := min(n-z, max(tailMin, n/16))
 	os := &orderStats{a: a, tailStart: n - m}
 	if m < n-z {
 		quickselect(a[z:], n-m-z)
@@ -355,16 +382,14 @@ func (os *orderStats) countAbove(th []float64) []int {
 }
 
 // quickselect reorders a so that a[k] is the k-th smallest, everything before
-// it no greater and everything after it no smaller (Hoare partition,
-// median-of-three pivot; duplicates, such as the zeros of loss-free years,
-// split evenly).
+// it no greater and everything after it no smaller. The partition is
+// branch-free (Lomuto with an unconditional swap, the
+// counter into arithmetic on the sign bit), which on random losses is several times
+// faster than Hoare's branchy loop; a run of values equal to the pivot (the
+// ties of a constant loss, say) is split off so it cannot make the loop quadratic.
 func quickselect(a []float64, k int) {
 	lo, hi := 0, len(a)-1
-	for hi > lo {
-		if hi-lo < 24 {
-			insertionSort(a[lo : hi+1])
-			return
-		}
+	for hi-lo > 32 {
 		mid := lo + (hi-lo)/2
 		if a[mid] < a[lo] {
 			a[mid], a[lo] = a[lo], a[mid]
@@ -376,29 +401,51 @@ func quickselect(a []float64, k int) {
 			a[hi], a[mid] = a[mid], a[hi]
 		}
 		pivot := a[mid]
-		i, j := lo, hi
-		for i <= j {
-			for a[i] < pivot {
-				i++
-			}
-			for a[j] > pivot {
-				j--
-			}
-			if i <= j {
-				a[i], a[j] = a[j], a[i]
-				i++
-				j--
-			}
-		}
+		a[mid], a[hi] = a[hi], a[mid]
+		j := partitionLess(a[lo:hi], pivot) + lo
+		a[j], a[hi] = a[hi], a[j]
 		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
+		case k == j:
 			return
+		case k < j:
+			hi = j - 1
+		case j == lo:
+			// Nothing below the pivot: gather the values equal to it.
+			e := partitionEqual(a[j+1:hi+1], pivot) + j + 1
+			if k < e {
+				return
+			}
+			lo = e
+		default:
+			lo = j + 1
 		}
 	}
+	insertionSort(a[lo : hi+1])
+}
+
+// partitionLess moves the values below p to the front of a and returns how many there are.
+func partitionLess(a []float64, p float64) int {
+	j := 0
+	for i, v := range a {
+		a[i] = a[j]
+		a[j] = v
+		// v − p is negative exactly when v < p (distinct finite floats never
+		// differ by zero): its sign bit is the increment, with no branch.
+		j += int(math.Float64bits(v-p) >> 63)
+	}
+	return j
+}
+
+// partitionEqual moves the values equal to p to the front of a and returns how many there are.
+func partitionEqual(a []float64, p float64) int {
+	j := 0
+	for i, v := range a {
+		a[i] = a[j]
+		a[j] = v
+		d := math.Float64bits(v) ^ math.Float64bits(p)
+		j += int((d|-d)>>63) ^ 1
+	}
+	return j
 }
 
 func insertionSort(a []float64) {
