@@ -2,6 +2,7 @@ package quant
 
 import (
 	"context"
+	"math"
 	"testing"
 )
 
@@ -45,6 +46,101 @@ func BenchmarkStandard(b *testing.B) {
 			b.ReportMetric(simNs/float64(b.N)/1e6, "sim-ms")
 			b.ReportMetric(statNs/float64(b.N)/1e6, "stats-ms")
 			b.ReportMetric(1e6/(total/float64(b.N)/1e9)/1e6, "Mtrials/s")
+		})
+	}
+}
+
+// BenchmarkDrawsOnly is the floor: the random variates each standard model
+// consumes per trial, drawn in a tight loop on one core with nothing stored,
+// summed or sorted. Compare its ns/trial with BenchmarkSingleCore.
+func BenchmarkDrawsOnly(b *testing.B) {
+	const n = 1_000_000
+	must := func(d *Dist) *sampler {
+		s, errs := compileDist("x", d, roleStrength)
+		if errs != nil {
+			b.Fatal(errs)
+		}
+		return s
+	}
+	var sink float64
+	b.Run("simple", func(b *testing.B) {
+		f, m := must(pert(0.1, 0.5, 2.0)), must(pert(50e3, 250e3, 2.5e6))
+		for b.Loop() {
+			r := newRNG(1, 1, 1)
+			for i := 0; i < n; i++ {
+				sink += f.draw(&r) * m.draw(&r)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/trial")
+	})
+	b.Run("tree", func(b *testing.B) {
+		var ss []*sampler
+		for _, d := range []*Dist{pert(2, 10, 40), pert(0.2, 0.5, 0.8), pert(0.3, 0.6, 0.95), pert(0.5, 0.7, 0.9),
+			pert(50e3, 250e3, 2.5e6), pert(0.1, 0.3, 0.6), pert(10e3, 100e3, 1e6)} {
+			ss = append(ss, must(d))
+		}
+		for b.Loop() {
+			r := newRNG(1, 1, 1)
+			for i := 0; i < n; i++ {
+				for _, s := range ss {
+					sink += s.draw(&r)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/trial")
+	})
+	lognormalYear := func(r *rng, lam, expL float64, m *sampler) float64 {
+		s := 0.0
+		for k := poissonInv(lam, expL, r.u01()); k > 0; k-- {
+			s += m.draw(r)
+		}
+		return s
+	}
+	b.Run("compound", func(b *testing.B) {
+		m := must(logn90(50e3, 2.5e6))
+		for b.Loop() {
+			r := newRNG(1, 1, 1)
+			for i := 0; i < n; i++ {
+				sink += lognormalYear(&r, 0.5, math.Exp(-0.5), m)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/trial")
+	})
+	b.Run("portfolio5", func(b *testing.B) {
+		type sc struct {
+			lam float64
+			m   *sampler
+		}
+		var scs []sc
+		for _, s := range portfolio5().Scenarios {
+			scs = append(scs, sc{*s.Frequency.Value, must(s.Magnitude)})
+		}
+		for b.Loop() {
+			r := newRNG(1, 1, 1)
+			for i := 0; i < n; i++ {
+				for _, s := range scs {
+					sink += lognormalYear(&r, s.lam, math.Exp(-s.lam), s.m)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/trial")
+	})
+	_ = sink
+}
+
+// BenchmarkSingleCore runs each standard model on one worker, simulation only,
+// in ns per trial: the engine's overhead over BenchmarkDrawsOnly.
+func BenchmarkSingleCore(b *testing.B) {
+	for _, name := range []string{"simple", "tree", "compound", "portfolio5"} {
+		b.Run(name, func(b *testing.B) {
+			c, _ := compile(standardModels()[name])
+			o, _ := Options{Trials: 1_000_000, Seed: 1, Workers: 1}.normalise()
+			for b.Loop() {
+				if _, err := c.simulate(context.Background(), &o, topKFor(&o)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/trial")
 		})
 	}
 }
