@@ -87,9 +87,9 @@ func (r *rng) truncNorm(a, alpha float64) float64 {
 		}
 	}
 	for { // Robert (1995): exponential proposal shifted to a
-		z := a - math.Log(r.u01())/alpha
+		z := a - fastLog(r.u01())/alpha
 		d := z - alpha
-		if r.u01() < math.Exp(-0.5*d*d) {
+		if r.u01() < fastExp(-0.5*d*d) {
 			return z
 		}
 	}

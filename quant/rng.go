@@ -91,7 +91,7 @@ func (r *rng) norm() float64 {
 		}
 		x := u * zigX[i]
 		y := zigF[i] + r.u01()*(zigF[i+1]-zigF[i])
-		if y < math.Exp(-0.5*x*x) {
+		if y < fastExp(-0.5*x*x) {
 			return x
 		}
 	}
@@ -99,8 +99,8 @@ func (r *rng) norm() float64 {
 
 func (r *rng) normTail(neg bool) float64 {
 	for {
-		x := -math.Log(r.u01()) / zigR
-		y := -math.Log(r.u01())
+		x := -fastLog(r.u01()) / zigR
+		y := -fastLog(r.u01())
 		if 2*y > x*x {
 			if neg {
 				return -(zigR + x)
@@ -138,7 +138,7 @@ func (r *rng) gamma(g *gammaParam) float64 {
 		v = v * v * v
 		u := r.u01()
 		x2 := x * x
-		if u < 1-0.0331*x2*x2 || math.Log(u) < 0.5*x2+g.d*(1-v+math.Log(v)) {
+		if u < 1-0.0331*x2*x2 || fastLog(u) < 0.5*x2+g.d*(1-v+fastLog(v)) {
 			if g.boost != 0 {
 				return g.d * v * math.Pow(r.u01(), g.boost)
 			}
