@@ -294,6 +294,18 @@ func TestRiskDefinitions(t *testing.T) {
 	if res.LEC[0].Loss != 0 || math.Abs(res.LEC[0].Prob-res.PLoss) > 1e-12 {
 		t.Errorf("LEC at 0 should be P(loss > 0) = %v: %+v", res.PLoss, res.LEC[0])
 	}
+	plain, _ := Simulate(context.Background(), m, Options{Trials: n, Seed: 4, LECPoints: 25})
+	if len(plain.LEC) != 25 {
+		t.Fatalf("%d LEC points, want 25", len(plain.LEC))
+	}
+	for i := 1; i < len(plain.LEC); i++ {
+		if plain.LEC[i].Loss < plain.LEC[i-1].Loss || plain.LEC[i].Prob > plain.LEC[i-1].Prob {
+			t.Fatalf("LEC points not in loss order at %d: %+v then %+v", i, plain.LEC[i-1], plain.LEC[i])
+		}
+	}
+	if first, last := plain.LEC[0], plain.LEC[24]; first.Prob != plain.PLoss || last.Prob != 10.0/n || last.Loss != ref[n-10] {
+		t.Errorf("LEC ends %+v … %+v; want P(loss>0) = %v … (the 10th largest %v, 10/n)", first, last, plain.PLoss, ref[n-10])
+	}
 	if res.Min != ref[0] || res.Max != ref[n-1] {
 		t.Errorf("min/max %v/%v, want %v/%v", res.Min, res.Max, ref[0], ref[n-1])
 	}

@@ -220,7 +220,7 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 		k := tailCount(n, a)
 		res.Risk = append(res.Risk, RiskLevel{Level: a, VaR: q(a), TVaR: os.tailMean(n - k)})
 	}
-	for j := len(lecP) - 1; j >= 0; j-- { // loss ascending
+	for j := range lecP { // probability descending, so loss ascending
 		p := lecP[j]
 		k := lecCount(n, p)
 		res.LEC = append(res.LEC, LECPoint{Loss: os.at(n - k), Prob: float64(k) / float64(n)})
@@ -322,11 +322,9 @@ func newOrderStats(a []float64, ranks []int) *orderStats {
 	z := partitionEqual(a, 0)
 	m := min(n-z, max(tailMin, n/16))
 	os := &orderStats{a: a, tailStart: n - m}
-	if m < n-z {
-		quickselect(a[z:], n-m-z)
-	}
-	slices.Sort(a[n-m:])
-	var pre []int
+	// One multi-rank selection places the start of the tail and every rank
+	// below it; the tail is then sorted outright.
+	pre := []int{n - m - z}
 	for _, r := range ranks {
 		if r >= z && r < n-m {
 			pre = append(pre, r-z)
@@ -334,7 +332,11 @@ func newOrderStats(a []float64, ranks []int) *orderStats {
 	}
 	slices.Sort(pre)
 	pre = slices.Compact(pre)
-	multiSelect(a[z:n-m], pre, 0)
+	if pre[len(pre)-1] == n-z { // the tail is every positive year
+		pre = pre[:len(pre)-1]
+	}
+	multiSelect(a[z:], pre, 0)
+	slices.Sort(a[n-m:])
 	return os
 }
 
