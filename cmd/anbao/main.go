@@ -7,6 +7,7 @@
 //	anbao user password       reset a user's password
 //	anbao audit verify        verify the audit log's hash chain
 //	anbao backup FILE         write a consistent copy of the SQLite database
+//	anbao quant run MODEL     run a Monte Carlo risk model (see docs/quant/model-format.md)
 //	anbao version             print the version
 package main
 
@@ -60,6 +61,8 @@ Usage:
   anbao user password [--data DIR | --database-url URL] --username NAME [--password-file FILE]
   anbao audit verify  [--data DIR | --database-url URL]
   anbao backup        [--data DIR] FILE
+  anbao quant run     MODEL.yaml [--trials 100000] [--seed 1] [--workers N] [--format table|json|csv]
+                      [--lec FILE] [--compare AFTER.yaml] [--levels 0.9,0.95,0.99] [--quantiles …] [--lec-points 40]
   anbao version
 
 Every flag also reads an environment variable: ANBAO_ADDR, ANBAO_DATA, ANBAO_DATABASE_URL,
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr)
+	case "quant":
+		return cmdQuant(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "anbao", versionString())
 		return nil
