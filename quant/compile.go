@@ -28,7 +28,7 @@ type cscenario struct {
 	contact, action *sampler
 	vuln            *sampler // fTEFV
 	tc, rs          *sampler // fTEFTCRS
-	vScalar         float64  // product with TC/RS: P(TC > RS) estimated by the pre-pass
+	vScalar         float64  // product with TC/RS: P(TC > RS), computed exactly at compile time
 
 	lm             *sampler // magnitude given directly, or nil
 	pl, slef, slem *sampler
@@ -263,6 +263,9 @@ func compileScenario(p string, s *Scenario, defSem string, warns *[]Warning) (*c
 			}
 		}
 	} else {
+		if c.fmode == fTEFTCRS {
+			c.vScalar, _ = probGreater(c.tc, c.rs)
+		}
 		*warns = append(*warns, Warning{Path: p, Code: WarnProductTail,
 			Text: "product semantics (pyfair): every year has a loss and VaR/TVaR reflect parameter uncertainty only; use compound for insurance figures"})
 	}

@@ -37,6 +37,7 @@ type sampler struct {
 	c        float64 // triangular: (mode−low)/span
 	mu, sd   float64 // lognormal: μ, σ of the log; normal: mean, sd
 	a, b     float64 // beta shapes
+	lnB      float64 // beta: ln B(α, β), for the CDF
 	ga, gb   gammaParam
 	lam      float64 // poisson mean
 	expL     float64 // e^−λ
@@ -169,7 +170,7 @@ func (s *sampler) cdf(x float64) float64 {
 			return 1 - (1-t)*(1-t)/(1-s.c)
 		}
 	case dBeta:
-		return betaInc(s.a, s.b, clamp01((x-s.lo)/s.span))
+		return betaIncB(s.a, s.b, s.lnB, clamp01((x-s.lo)/s.span))
 	case dLognormal:
 		if x <= 0 {
 			return 0
@@ -226,17 +227,24 @@ func normSF(z float64) float64  { return 0.5 * math.Erfc(z/math.Sqrt2) }
 
 // betaInc is the regularised incomplete beta function I_x(a, b), by the
 // continued fraction (modified Lentz), accurate to about 1e-14.
-func betaInc(a, b, x float64) float64 {
+func betaInc(a, b, x float64) float64 { return betaIncB(a, b, lnBeta(a, b), x) }
+
+func lnBeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
+}
+
+// betaIncB is betaInc with ln B(a, b) given.
+func betaIncB(a, b, lnB, x float64) float64 {
 	if x <= 0 {
 		return 0
 	}
 	if x >= 1 {
 		return 1
 	}
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	front := math.Exp(lab - la - lb + a*math.Log(x) + b*math.Log1p(-x))
+	front := math.Exp(a*math.Log(x) + b*math.Log1p(-x) - lnB)
 	if x < (a+1)/(a+b+2) {
 		return front * betaCF(a, b, x) / a
 	}
@@ -517,6 +525,7 @@ func compileDist(path string, d *Dist, ro role) (*sampler, []*FieldError) {
 	}
 	if s.kind == dBeta {
 		s.ga, s.gb = newGamma(s.a), newGamma(s.b)
+		s.lnB = lnBeta(s.a, s.b)
 	}
 	lo, hi := s.support()
 	switch ro {

@@ -196,8 +196,8 @@ func TestFAIRTree(t *testing.T) {
 		t.Fatalf("exact V = %v, notes say 0.272", V)
 	}
 	got := r.Scenarios[0].Vulnerability
-	if se := math.Sqrt(V * (1 - V) / n); math.Abs(got-V) > 4*se {
-		t.Errorf("V = %v, want %v ± %v", got, V, 4*se)
+	if math.Abs(got-V) > 1e-6 {
+		t.Errorf("V = %v, want %v", got, V)
 	}
 	want := 2 + 40.0 + 40 // E[C] = (2 + 4·10 + 40)/6
 	want = want / 6 * 0.5 * got * (591666.6667 + (0.1+1.2+0.6)/6*(10e3+400e3+1e6)/6)
@@ -643,6 +643,43 @@ func TestContributionsPickTheWorstYears(t *testing.T) {
 			if got := res.Scenarios[s].TVaR[li].Value; math.Abs(got-want) > 1e-9*math.Max(1, want) {
 				t.Errorf("level %v scenario %s: contribution %v, want %v", lv, res.Scenarios[s].ID, got, want)
 			}
+		}
+	}
+}
+
+// P(TC > RS) against closed forms, for every pairing of continuous and discrete.
+func TestProbGreater(t *testing.T) {
+	u01 := &Dist{Kind: KindUniform, Low: P(0), High: P(1)}
+	cases := []struct {
+		name   string
+		tc, rs *Dist
+		want   float64
+	}{
+		{"uniform vs constant", u01, cnst(0.75), 0.25},
+		{"constant vs uniform", cnst(0.75), u01, 0.75},
+		{"uniform vs narrower uniform", u01, &Dist{Kind: KindUniform, Low: P(0.25), High: P(0.75)}, 0.5},
+		// PERT(0, 0.5, 1) with λ = 2 is Beta(2, 2): P(TC > U) = E[TC] = 0.5.
+		{"beta vs uniform", &Dist{Kind: KindPERT, Low: P(0), Mode: P(0.5), High: P(1), Shape: P(2)}, u01, 0.5},
+		// Normals: P(X − Y > 0) = Φ(0.1/√0.02).
+		{"normal vs normal", &Dist{Kind: KindNormal, Mean: P(0.6), SD: P(0.1)}, &Dist{Kind: KindNormal, Mean: P(0.5), SD: P(0.1)}, normCDF(0.1 / math.Sqrt(0.02))},
+		// Lognormals with equal σ: P(ln X > ln Y) = Φ((μx − μy)/(σ√2)).
+		{"lognormal vs lognormal", &Dist{Kind: KindLognormal, Mu: P(1), Sigma: P(0.5)}, &Dist{Kind: KindLognormal, Mu: P(0.5), Sigma: P(0.5)}, normCDF(0.5 / (0.5 * math.Sqrt2))},
+		// Poisson(2) against 1.5: P(N ≥ 2) = 1 − 3e^−2.
+		{"poisson vs constant", &Dist{Kind: KindPoisson, Mean: P(2)}, cnst(1.5), 1 - 3*math.Exp(-2)},
+		// U(0, 3) against Poisson(1): Σ P(N = k)·(3 − k)/3 over k < 3.
+		{"uniform vs poisson", &Dist{Kind: KindUniform, Low: P(0), High: P(3)}, &Dist{Kind: KindPoisson, Mean: P(1)}, math.Exp(-1) * (1 + 2.0/3 + 0.5/3)},
+		// Triangular(0, 0, 1) has F(x) = 1 − (1 − x)²; against U(0, 1): E[1 − F(U)] = E[(1 − U)²] = 1/3.
+		{"triangular vs uniform", &Dist{Kind: KindTriangular, Low: P(0), Mode: P(0), High: P(1)}, u01, 1.0 / 3},
+	}
+	for _, c := range cases {
+		tc, e1 := compileDist("tc", c.tc, roleStrength)
+		rs, e2 := compileDist("rs", c.rs, roleStrength)
+		if e1 != nil || e2 != nil {
+			t.Fatal(e1, e2)
+		}
+		got, est := probGreater(tc, rs)
+		if math.Abs(got-c.want) > 1e-8 || est > 1e-8 {
+			t.Errorf("%s: P = %.12f (error estimate %g), want %.12f", c.name, got, est, c.want)
 		}
 	}
 }

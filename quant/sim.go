@@ -20,9 +20,7 @@ const blockSize = 4096
 // It bounds the memory a portfolio run needs beyond its totals.
 const maxTopK = 1 << 15
 
-// Stream ids: 0 drives the copula, 1..S the scenarios, prepassStream+s the
-// vulnerability pre-pass of scenario s.
-const prepassStream = 1 << 32
+// Stream ids: 0 drives the copula, 1..S the scenarios.
 
 // neumaier is a compensated sum (Neumaier's improvement of Kahan's).
 type neumaier struct{ s, c float64 }
@@ -246,8 +244,8 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 	W := min(workers(o.Workers), nb)
 	rn := &run{n: n, total: make([]float64, n), vScalars: make([]float64, S)}
 
-	if err := c.prepass(ctx, o, nb, W, rn); err != nil {
-		return nil, err
+	for s, sc := range c.sc {
+		rn.vScalars[s] = sc.vScalar
 	}
 
 	totM := make([]moments, nb)
@@ -361,52 +359,6 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 		}
 	}
 	return rn, nil
-}
-
-// prepass estimates, for each product scenario whose vulnerability is given
-// as threat capability against resistance strength, the scalar
-// V = P(TC > RS) as the share of trials where TC > RS (pyfair's semantics).
-func (c *compiled) prepass(ctx context.Context, o *Options, nb, W int, rn *run) error {
-	for s, sc := range c.sc {
-		if !sc.product || sc.fmode != fTEFTCRS {
-			continue
-		}
-		counts := make([]int, nb)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for w := 0; w < W; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					b := int(next.Add(1) - 1)
-					if b >= nb || ctx.Err() != nil {
-						return
-					}
-					r := newRNG(o.Seed, prepassStream+uint64(s), uint64(b))
-					cnt := min(blockSize, o.Trials-b*blockSize)
-					k := 0
-					for i := 0; i < cnt; i++ {
-						if sc.tc.draw(&r) > sc.rs.draw(&r) {
-							k++
-						}
-					}
-					counts[b] = k
-				}
-			}()
-		}
-		wg.Wait()
-		if ctx.Err() != nil {
-			return ctxErr(ctx)
-		}
-		k := 0
-		for _, v := range counts {
-			k += v
-		}
-		sc.vScalar = float64(k) / float64(o.Trials)
-		rn.vScalars[s] = sc.vScalar
-	}
-	return nil
 }
 
 // ErrCanceled is returned when the context ends before the run does.
