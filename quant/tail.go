@@ -21,7 +21,7 @@ func newTailBuf(k, S int) *tailBuf {
 	if k == 0 {
 		return &tailBuf{}
 	}
-	c := k + k/4 + 16
+	c := 2 * k // each shrink then follows k admissions, so shrinking costs O(1) per admission
 	return &tailBuf{k: k, S: S, tot: make([]float64, 0, c), tr: make([]int, 0, c),
 		vals: make([]float64, 0, c*S), spare: make([]float64, 0, c*S), scratch: make([]topEntry, 0, c)}
 }
