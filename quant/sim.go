@@ -16,9 +16,10 @@ const blockSize = 4096
 
 // maxTopK bounds the tail kept for TVaR contributions: contributions are
 // reported at the levels whose tail holds at most this many trials (every
-// default level up to 327,680 trials; levels from 0.968 up at 1,000,000).
-// It bounds the memory a portfolio run needs beyond its totals.
-const maxTopK = 1 << 15
+// default level up to 1,310,720 trials; levels from 0.987 up at
+// 10,000,000). It bounds the memory a portfolio run needs beyond its
+// totals: 2·maxTopK·(12 + 16·S) bytes at most.
+const maxTopK = 1 << 17
 
 // Stream ids: 0 drives the copula, 1..S the scenarios.
 
@@ -217,16 +218,11 @@ type run struct {
 	total    []float64 // annual portfolio loss per trial, in trial order
 	tot      acc
 	scen     []acc
-	top      []topEntry // the worst trials with their per-scenario losses (portfolios only)
+	tail     *tailBuf // the worst years with their per-scenario losses (portfolios only)
 	topK     int
 	vScalars []float64
 }
 
-type topEntry struct {
-	total float64
-	trial int
-	vals  []float64
-}
 
 // workers resolves the worker count.
 func workers(w int) int {
@@ -254,13 +250,12 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 		topK = 0
 	}
 	rn.topK = topK
-	tails := make([]*tailBuf, W)
+	tail := newTailBuf(topK, S)
+	rn.tail = tail
 	var next atomic.Int64
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for w := 0; w < W; w++ {
-		h := newTailBuf(topK, S)
-		tails[w] = h
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -275,7 +270,9 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 			if c.chol != nil {
 				cop = newCopulaBuf(S)
 			}
-			row := make([]float64, S)
+			var cTot []float64
+			var cTr []int32
+			var cVals []float64
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb || stop.Load() {
@@ -321,14 +318,20 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 				}
 				totM[b] = blockMoments(dst)
 				if topK > 0 {
+					bar := tail.threshold()
+					cTot, cTr, cVals = cTot[:0], cTr[:0], cVals[:0]
 					for i, t := range dst {
-						if t < h.thr {
+						if t < bar {
 							continue
 						}
+						cTot = append(cTot, t)
+						cTr = append(cTr, int32(start+i))
 						for s := range bufs {
-							row[s] = bufs[s][i]
+							cVals = append(cVals, bufs[s][i])
 						}
-						h.admit(t, start+i, row)
+					}
+					if len(cTot) > 0 {
+						tail.add(cTot, cTr, cVals)
 					}
 				}
 			}
@@ -347,15 +350,6 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 		rn.tot.merge(totM[b])
 		for s := 0; s < S; s++ {
 			rn.scen[s].merge(scM[b*S+s])
-		}
-	}
-	if topK > 0 {
-		for _, h := range tails {
-			rn.top = append(rn.top, h.entries()...)
-		}
-		if len(rn.top) > topK {
-			selectWorst(rn.top, topK)
-			rn.top = rn.top[:topK]
 		}
 	}
 	return rn, nil

@@ -244,30 +244,16 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 	// Scenarios: TVaR contributions from the worst years kept, level by
 	// level from the largest tail down (each tail holds the next).
 	contrib := make([][]float64, len(o.Levels)) // [level][scenario]
-	if len(c.sc) > 1 {
-		idx := make([]int, len(o.Levels))
-		for i := range idx {
-			idx[i] = i
+	if len(c.sc) > 1 && rn.topK > 0 {
+		var ks []int
+		for _, lv := range o.Levels {
+			if k := tailCount(n, lv); k <= rn.topK {
+				ks = append(ks, k)
+			}
 		}
-		slices.SortFunc(idx, func(a, b int) int { return tailCount(n, o.Levels[b]) - tailCount(n, o.Levels[a]) })
-		top := rn.top
-		for _, li := range idx {
-			k := tailCount(n, o.Levels[li])
-			if k > rn.topK || k > len(top) {
-				continue // tail too large to keep per scenario
-			}
-			selectWorst(top, k)
-			top = top[:k]
-			sums := make([]neumaier, len(c.sc))
-			for _, e := range top {
-				for s, v := range e.vals {
-					sums[s].add(v)
-				}
-			}
-			contrib[li] = make([]float64, len(c.sc))
-			for s := range sums {
-				contrib[li][s] = sums[s].sum() / float64(k)
-			}
+		byK := rn.tail.contributions(ks)
+		for i, lv := range o.Levels {
+			contrib[i] = byK[tailCount(n, lv)]
 		}
 	}
 	for s, sc := range c.sc {

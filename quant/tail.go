@@ -1,103 +1,118 @@
 package quant
 
-// tailBuf keeps a worker's worst years with their per-scenario losses, for
-// the TVaR contributions. Years enter while their total reaches the bar thr;
-// when the buffer fills, the k worst are selected, the rest dropped, and the
-// bar rises to the least of those kept. Each year costs one comparison once
-// the bar has settled near the portfolio VaR. "Worst" is the order "greater
-// total, then smaller trial index", so the set kept does not depend on which
-// worker ran which block.
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// tailBuf keeps the worst years of a portfolio run with their per-scenario
+// losses, for the TVaR contributions. It is shared by the workers: each
+// gathers the years of a block whose total reaches the bar, then appends
+// them under the lock. When the buffer holds 2k years, the k worst are
+// selected, the rest dropped, and the bar rises to the least of those kept,
+// so trimming costs O(1) per year admitted and, once the bar has settled
+// near the portfolio VaR, a year costs one comparison. "Worst" is the order
+// "greater total, then smaller trial index": the set kept is the same
+// whichever worker ran which block.
 type tailBuf struct {
-	k, S    int
-	thr     float64
-	tot     []float64
-	tr      []int
-	vals    []float64
-	spare   []float64  // the other vals slab: shrink copies the kept years into it
-	scratch []topEntry // reused by shrink
+	mu    sync.Mutex
+	k, S  int
+	bar   atomic.Uint64 // float64 bits of the bar
+	tot   []float64
+	tr    []int32
+	vals  []float64 // S per year
+	spare []float64
+	idx   []int32
 }
 
 func newTailBuf(k, S int) *tailBuf {
+	b := &tailBuf{k: k, S: S}
 	if k == 0 {
-		return &tailBuf{}
+		b.bar.Store(math.Float64bits(math.Inf(1)))
+		return b
 	}
-	c := 2 * k // each shrink then follows k admissions, so shrinking costs O(1) per admission
-	return &tailBuf{k: k, S: S, tot: make([]float64, 0, c), tr: make([]int, 0, c),
-		vals: make([]float64, 0, c*S), spare: make([]float64, 0, c*S), scratch: make([]topEntry, 0, c)}
+	c := 2 * k
+	b.tot, b.tr = make([]float64, 0, c), make([]int32, 0, c)
+	b.vals, b.spare = make([]float64, 0, c*S), make([]float64, 0, c*S)
+	b.idx = make([]int32, 0, c)
+	return b
 }
 
-func (b *tailBuf) admit(t float64, trial int, row []float64) {
-	b.tot = append(b.tot, t)
-	b.tr = append(b.tr, trial)
-	b.vals = append(b.vals, row...)
-	if len(b.tot) == cap(b.tot) {
-		b.shrink()
+func (b *tailBuf) threshold() float64 { return math.Float64frombits(b.bar.Load()) }
+
+// add appends a block's candidates: totals, trial numbers and S values each.
+func (b *tailBuf) add(tot []float64, tr []int32, vals []float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for len(tot) > 0 {
+		n := min(len(tot), cap(b.tot)-len(b.tot))
+		b.tot = append(b.tot, tot[:n]...)
+		b.tr = append(b.tr, tr[:n]...)
+		b.vals = append(b.vals, vals[:n*b.S]...)
+		tot, tr, vals = tot[n:], tr[n:], vals[n*b.S:]
+		if len(b.tot) == cap(b.tot) {
+			b.trim(b.k)
+		}
 	}
 }
 
-// shrink keeps the k worst years and raises the bar to the least of them.
-func (b *tailBuf) shrink() {
-	if len(b.tot) <= b.k {
+// worse reports whether year i is worse than year j.
+func (b *tailBuf) worse(i, j int32) bool {
+	return b.tot[i] > b.tot[j] || (b.tot[i] == b.tot[j] && b.tr[i] < b.tr[j])
+}
+
+// trim keeps the k worst years, in no particular order, and raises the bar.
+func (b *tailBuf) trim(k int) {
+	if len(b.tot) <= k {
 		return
 	}
-	es := b.scratch[:0]
-	for i := range b.tot {
-		es = append(es, topEntry{total: b.tot[i], trial: b.tr[i], vals: b.vals[i*b.S : (i+1)*b.S : (i+1)*b.S]})
+	idx := b.idx[:len(b.tot)]
+	for i := range idx {
+		idx[i] = int32(i)
 	}
-	selectWorst(es, b.k)
-	vals := b.spare[:b.k*b.S]
-	thr := es[0].total
-	for i, e := range es[:b.k] {
-		b.tot[i], b.tr[i] = e.total, e.trial
-		copy(vals[i*b.S:], e.vals)
-		thr = min(thr, e.total)
+	b.selectWorst(idx, k)
+	vals := b.spare[:k*b.S]
+	tot := make([]float64, k)
+	tr := make([]int32, k)
+	bar := math.Inf(1)
+	for n, i := range idx[:k] {
+		tot[n], tr[n] = b.tot[i], b.tr[i]
+		copy(vals[n*b.S:(n+1)*b.S], b.vals[int(i)*b.S:])
+		bar = min(bar, tot[n])
 	}
+	copy(b.tot, tot)
+	copy(b.tr, tr)
 	b.spare = b.vals[:0]
-	b.tot, b.tr, b.vals, b.thr = b.tot[:b.k], b.tr[:b.k], vals, thr
-	b.scratch = es[:0]
+	b.tot, b.tr, b.vals = b.tot[:k], b.tr[:k], vals
+	b.bar.Store(math.Float64bits(bar))
 }
 
-// entries returns the years kept, whose vals point into the buffer.
-func (b *tailBuf) entries() []topEntry {
-	out := make([]topEntry, len(b.tot))
-	for i := range b.tot {
-		out[i] = topEntry{total: b.tot[i], trial: b.tr[i], vals: b.vals[i*b.S : (i+1)*b.S : (i+1)*b.S]}
-	}
-	return out
-}
-
-// worse reports whether a is a worse year than b.
-func worse(a, b *topEntry) bool {
-	return a.total > b.total || (a.total == b.total && a.trial < b.trial)
-}
-
-// selectWorst reorders es so that its k worst years come first (quickselect;
-// the order within es[:k] is unspecified).
-func selectWorst(es []topEntry, k int) {
-	lo, hi := 0, len(es)-1
+// selectWorst reorders idx so that its k worst years come first (quickselect).
+func (b *tailBuf) selectWorst(idx []int32, k int) {
+	lo, hi := 0, len(idx)-1
 	for hi > lo {
 		mid := lo + (hi-lo)/2
-		// median of three, "worst" first
-		if worse(&es[mid], &es[lo]) {
-			es[mid], es[lo] = es[lo], es[mid]
+		if b.worse(idx[mid], idx[lo]) {
+			idx[mid], idx[lo] = idx[lo], idx[mid]
 		}
-		if worse(&es[hi], &es[lo]) {
-			es[hi], es[lo] = es[lo], es[hi]
+		if b.worse(idx[hi], idx[lo]) {
+			idx[hi], idx[lo] = idx[lo], idx[hi]
 		}
-		if worse(&es[hi], &es[mid]) {
-			es[hi], es[mid] = es[mid], es[hi]
+		if b.worse(idx[hi], idx[mid]) {
+			idx[hi], idx[mid] = idx[mid], idx[hi]
 		}
-		p := es[mid]
+		p := idx[mid]
 		i, j := lo, hi
 		for i <= j {
-			for worse(&es[i], &p) {
+			for b.worse(idx[i], p) {
 				i++
 			}
-			for worse(&p, &es[j]) {
+			for b.worse(p, idx[j]) {
 				j--
 			}
 			if i <= j {
-				es[i], es[j] = es[j], es[i]
+				idx[i], idx[j] = idx[j], idx[i]
 				i++
 				j--
 			}
@@ -111,4 +126,41 @@ func selectWorst(es []topEntry, k int) {
 			return
 		}
 	}
+}
+
+// contributions returns, for each tail size in ks (each at most k), the mean
+// of every scenario's loss over that many worst years. It reorders the buffer.
+func (b *tailBuf) contributions(ks []int) map[int][]float64 {
+	b.trim(b.k)
+	out := map[int][]float64{}
+	idx := b.idx[:len(b.tot)]
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	// Largest tail first: each selection works inside the previous one.
+	sorted := append([]int(nil), ks...)
+	for i := 1; i < len(sorted); i++ {
+		for j := i; j > 0 && sorted[j] > sorted[j-1]; j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	for _, k := range sorted {
+		if k > len(idx) || k == 0 {
+			continue
+		}
+		b.selectWorst(idx, k)
+		idx = idx[:k]
+		sums := make([]neumaier, b.S)
+		for _, i := range idx {
+			for s := range sums {
+				sums[s].add(b.vals[int(i)*b.S+s])
+			}
+		}
+		c := make([]float64, b.S)
+		for s := range sums {
+			c[s] = sums[s].sum() / float64(k)
+		}
+		out[k] = c
+	}
+	return out
 }
