@@ -18,7 +18,7 @@ const blockSize = 4096
 // reported at the levels whose tail holds at most this many trials (every
 // default level up to 1,310,720 trials; levels from 0.987 up at
 // 10,000,000). It bounds the memory a portfolio run needs beyond its
-// totals: 2·maxTopK·(12 + 16·S) bytes at most.
+// totals: 1.5·maxTopK·(17 + 8·S) bytes at most.
 const maxTopK = 1 << 17
 
 // Stream ids: 0 drives the copula, 1..S the scenarios.

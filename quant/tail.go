@@ -9,7 +9,7 @@ import (
 // tailBuf keeps the worst years of a portfolio run with their per-scenario
 // losses, for the TVaR contributions. It is shared by the workers: each
 // gathers the years of a block whose total reaches the bar, then appends
-// them under the lock. When the buffer holds 2k years, the k worst are
+// them under the lock. When the buffer holds 1.5k years, the k worst are
 // selected, the rest dropped, and the bar rises to the least of those kept,
 // so trimming costs O(1) per year admitted and, once the bar has settled
 // near the portfolio VaR, a year costs one comparison. "Worst" is the order
@@ -22,8 +22,8 @@ type tailBuf struct {
 	tot   []float64
 	tr    []int32
 	vals  []float64 // S per year
-	spare []float64
 	idx   []int32
+	keep  []bool
 }
 
 func newTailBuf(k, S int) *tailBuf {
@@ -32,10 +32,10 @@ func newTailBuf(k, S int) *tailBuf {
 		b.bar.Store(math.Float64bits(math.Inf(1)))
 		return b
 	}
-	c := 2 * k
+	c := k + k/2
 	b.tot, b.tr = make([]float64, 0, c), make([]int32, 0, c)
-	b.vals, b.spare = make([]float64, 0, c*S), make([]float64, 0, c*S)
-	b.idx = make([]int32, 0, c)
+	b.vals = make([]float64, 0, c*S)
+	b.idx, b.keep = make([]int32, 0, c), make([]bool, c)
 	return b
 }
 
@@ -72,19 +72,24 @@ func (b *tailBuf) trim(k int) {
 		idx[i] = int32(i)
 	}
 	b.selectWorst(idx, k)
-	vals := b.spare[:k*b.S]
-	tot := make([]float64, k)
-	tr := make([]int32, k)
-	bar := math.Inf(1)
-	for n, i := range idx[:k] {
-		tot[n], tr[n] = b.tot[i], b.tr[i]
-		copy(vals[n*b.S:(n+1)*b.S], b.vals[int(i)*b.S:])
-		bar = min(bar, tot[n])
+	// Mark the years kept and slide them down in place, in their order.
+	keep := b.keep[:len(b.tot)]
+	clear(keep)
+	for _, i := range idx[:k] {
+		keep[i] = true
 	}
-	copy(b.tot, tot)
-	copy(b.tr, tr)
-	b.spare = b.vals[:0]
-	b.tot, b.tr, b.vals = b.tot[:k], b.tr[:k], vals
+	n, S := 0, b.S
+	bar := math.Inf(1)
+	for i, kept := range keep {
+		if !kept {
+			continue
+		}
+		b.tot[n], b.tr[n] = b.tot[i], b.tr[i]
+		copy(b.vals[n*S:(n+1)*S], b.vals[i*S:(i+1)*S])
+		bar = min(bar, b.tot[n])
+		n++
+	}
+	b.tot, b.tr, b.vals = b.tot[:k], b.tr[:k], b.vals[:k*S]
 	b.bar.Store(math.Float64bits(bar))
 }
 
