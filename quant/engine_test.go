@@ -614,11 +614,20 @@ func TestContributionsPickTheWorstYears(t *testing.T) {
 	for b := 0; b*blockSize < n; b++ {
 		for s, sc := range c.sc {
 			r := newRNG(o.Seed, uint64(s)+1, uint64(b))
-			for i := b * blockSize; i < min(n, (b+1)*blockSize); i++ {
+			lo, hi := b*blockSize, min(n, (b+1)*blockSize)
+			buf := make([]float64, hi-lo)
+			if sc.sparse {
+				sc.fillSparse(&r, buf, nil, new([blockSize / 64]uint64))
+			} else {
+				for i := range buf {
+					buf[i] = sc.trial(&r)
+				}
+			}
+			for i := lo; i < hi; i++ {
 				if vals[i] == nil {
 					vals[i] = make([]float64, S)
 				}
-				vals[i][s] = sc.trial(&r)
+				vals[i][s] = buf[i-lo]
 			}
 		}
 	}
@@ -681,5 +690,46 @@ func TestProbGreater(t *testing.T) {
 		if math.Abs(got-c.want) > 1e-8 || est > 1e-8 {
 			t.Errorf("%s: P = %.12f (error estimate %g), want %.12f", c.name, got, est, c.want)
 		}
+	}
+}
+
+// The event-by-event path for rare constant rates gives Poisson counts: with
+// a loss of 1 per event the annual loss is the count itself.
+func TestSparseCompoundCounts(t *testing.T) {
+	for _, lam := range []float64{0.02, 0.3, 0.5} {
+		m := &Model{Scenarios: []Scenario{{ID: "n", Frequency: cnst(lam), Magnitude: cnst(1)}}}
+		c, _ := compile(m)
+		if !c.sc[0].sparse {
+			t.Fatalf("rate %v should take the sparse path", lam)
+		}
+		const n = 400_000
+		o, _ := Options{Trials: n, Seed: 5}.normalise()
+		rn, err := c.simulate(context.Background(), &o, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[float64]int{}
+		for _, v := range rn.total {
+			counts[v]++
+		}
+		p := math.Exp(-lam)
+		for k := 0.0; k < 3; k++ {
+			got := float64(counts[k]) / n
+			if se := math.Sqrt(p * (1 - p) / n); math.Abs(got-p) > 4.5*se {
+				t.Errorf("λ=%v: P(N=%v) = %.6f, want %.6f", lam, k, got, p)
+			}
+			p *= lam / (k + 1)
+		}
+		if got := rn.tot.Mean(); math.Abs(got-lam) > 4.5*math.Sqrt(lam/n) {
+			t.Errorf("λ=%v: mean count %v", lam, got)
+		}
+		if v := rn.tot.SD() * rn.tot.SD(); math.Abs(v-lam)/lam > 0.03 {
+			t.Errorf("λ=%v: variance %v", lam, v)
+		}
+	}
+	// Just above the threshold the dense path runs, and agrees.
+	m := &Model{Scenarios: []Scenario{{ID: "n", Frequency: cnst(0.51), Magnitude: cnst(1)}}}
+	if c, _ := compile(m); c.sc[0].sparse {
+		t.Fatal("rate 0.51 should take the dense path")
 	}
 }

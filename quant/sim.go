@@ -18,7 +18,7 @@ const blockSize = 4096
 // reported at the levels whose tail holds at most this many trials (every
 // default level up to 1,310,720 trials; levels from 0.987 up at
 // 10,000,000). It bounds the memory a portfolio run needs beyond its
-// totals: 1.5·maxTopK·(17 + 8·S) bytes at most.
+// totals: 2·maxTopK·(21 + 8·S) bytes at most.
 const maxTopK = 1 << 17
 
 // Stream ids: 0 drives the copula, 1..S the scenarios.
@@ -180,6 +180,68 @@ func (c *cscenario) trial(r *rng) float64 {
 	return sum
 }
 
+// sparseRate is the largest constant rate simulated event by event: below
+// it, placing the events is cheaper than a uniform per year, and the
+// loss-free years cost nothing.
+const sparseRate = 0.5
+
+// fillSparse simulates a block of years of a compound scenario with a
+// constant rate λ as one Poisson process on [0, years): the number of events
+// in the block is Poisson(λ·years), and given that number the events fall
+// independently and uniformly, so each year's count is Poisson(λ),
+// independent of the others — exactly the compound model, at a cost of one
+// uniform and one magnitude per event. It returns the years with an event,
+// in the order first hit.
+func (c *cscenario) fillSparse(r *rng, buf []float64, nz []int32, seen *[blockSize / 64]uint64) []int32 {
+	clear(buf)
+	clear(seen[:])
+	nz = nz[:0]
+	n := float64(len(buf))
+	mean := c.rate * n
+	var m float64
+	if mean < 30 {
+		m = poissonInv(mean, math.Exp(-mean), r.u01())
+	} else {
+		p := newPTRS(mean)
+		m = r.poissonPTRS(&p)
+	}
+	for ; m > 0; m-- {
+		i := int(r.u01() * n)
+		w, bit := i>>6, uint64(1)<<(i&63)
+		if seen[w]&bit == 0 {
+			seen[w] |= bit
+			nz = append(nz, int32(i))
+		}
+		buf[i] += c.magnitude(r)
+	}
+	return nz
+}
+
+// sparseMoments is blockMoments for a block whose non-zero years are listed.
+func sparseMoments(x []float64, nz []int32) moments {
+	m := moments{n: len(x), min: math.Inf(1), max: math.Inf(-1)}
+	for _, i := range nz {
+		v := x[i]
+		m.sum.add(v)
+		if v > 0 {
+			m.pos++
+		}
+		m.min = min(m.min, v)
+		m.max = max(m.max, v)
+	}
+	if len(nz) < len(x) {
+		m.min = min(m.min, 0)
+		m.max = max(m.max, 0)
+	}
+	mean := m.sum.sum() / float64(m.n)
+	for _, i := range nz {
+		d := x[i] - mean
+		m.m2 += d * d
+	}
+	m.m2 += float64(len(x)-len(nz)) * mean * mean
+	return m
+}
+
 func (c *cscenario) tefValue(r *rng) float64 {
 	if c.tef != nil {
 		return c.tef.draw(r)
@@ -270,6 +332,8 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 			if c.chol != nil {
 				cop = newCopulaBuf(S)
 			}
+			var nz []int32 // the event years of a sparse scenario's block
+			var seen [blockSize / 64]uint64
 			var cTot []float64
 			var cTr []int32
 			var cVals []float64
@@ -288,16 +352,26 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 				if S == 1 {
 					r := newRNG(o.Seed, 1, uint64(b))
 					sc := c.sc[0]
-					for i := range dst {
-						dst[i] = sc.trial(&r)
+					if sc.sparse {
+						nz = sc.fillSparse(&r, dst, nz, &seen)
+						totM[b] = sparseMoments(dst, nz)
+					} else {
+						for i := range dst {
+							dst[i] = sc.trial(&r)
+						}
+						totM[b] = blockMoments(dst)
 					}
-					totM[b] = blockMoments(dst)
 					scM[b] = totM[b]
 					continue
 				}
 				for s, sc := range c.sc {
 					r := newRNG(o.Seed, uint64(s)+1, uint64(b))
 					buf := bufs[s][:cnt]
+					if sc.sparse && cop == nil {
+						nz = sc.fillSparse(&r, buf, nz, &seen)
+						scM[b*S+s] = sparseMoments(buf, nz)
+						continue
+					}
 					for i := range buf {
 						buf[i] = sc.trial(&r)
 					}
@@ -313,8 +387,10 @@ func (c *compiled) simulate(ctx context.Context, o *Options, topK int) (*run, er
 					}
 					dst[i] = t
 				}
-				for s := range bufs {
-					scM[b*S+s] = blockMoments(bufs[s][:cnt])
+				for s, sc := range c.sc {
+					if !(sc.sparse && cop == nil) {
+						scM[b*S+s] = blockMoments(bufs[s][:cnt])
+					}
 				}
 				totM[b] = blockMoments(dst)
 				if topK > 0 {

@@ -206,7 +206,28 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 			ranks = append(ranks, n-lecCount(n, p))
 		}
 	}
+	// The TVaR contributions read only the tail buffer: work them out on the
+	// other core while the order statistics are selected.
+	contrib := make([][]float64, len(o.Levels)) // [level][scenario]
+	var wg sync.WaitGroup
+	if len(c.sc) > 1 && rn.topK > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ks []int
+			for _, lv := range o.Levels {
+				if k := tailCount(n, lv); k <= rn.topK {
+					ks = append(ks, k)
+				}
+			}
+			byK := rn.tail.contributions(ks)
+			for i, lv := range o.Levels {
+				contrib[i] = byK[tailCount(n, lv)]
+			}
+		}()
+	}
 	os := newOrderStats(rn.total, ranks)
+	wg.Wait()
 	q := func(p float64) float64 {
 		lo, hi, w := qRanks(p)
 		a, b := os.at(lo), os.at(hi)
@@ -243,19 +264,6 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 
 	// Scenarios: TVaR contributions from the worst years kept, level by
 	// level from the largest tail down (each tail holds the next).
-	contrib := make([][]float64, len(o.Levels)) // [level][scenario]
-	if len(c.sc) > 1 && rn.topK > 0 {
-		var ks []int
-		for _, lv := range o.Levels {
-			if k := tailCount(n, lv); k <= rn.topK {
-				ks = append(ks, k)
-			}
-		}
-		byK := rn.tail.contributions(ks)
-		for i, lv := range o.Levels {
-			contrib[i] = byK[tailCount(n, lv)]
-		}
-	}
 	for s, sc := range c.sc {
 		a := &rn.scen[s]
 		sr := ScenarioResult{ID: sc.id, Name: sc.name, Semantics: Compound, Mean: a.Mean(), SD: a.SD(),

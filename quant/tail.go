@@ -2,6 +2,7 @@ package quant
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -9,7 +10,7 @@ import (
 // tailBuf keeps the worst years of a portfolio run with their per-scenario
 // losses, for the TVaR contributions. It is shared by the workers: each
 // gathers the years of a block whose total reaches the bar, then appends
-// them under the lock. When the buffer holds 1.5k years, the k worst are
+// them under the lock. When the buffer holds 2k years, the k worst are
 // selected, the rest dropped, and the bar rises to the least of those kept,
 // so trimming costs O(1) per year admitted and, once the bar has settled
 // near the portfolio VaR, a year costs one comparison. "Worst" is the order
@@ -22,8 +23,8 @@ type tailBuf struct {
 	tot   []float64
 	tr    []int32
 	vals  []float64 // S per year
-	idx   []int32
-	keep  []bool
+	keep    []bool
+	scratch []float64
 }
 
 func newTailBuf(k, S int) *tailBuf {
@@ -32,10 +33,10 @@ func newTailBuf(k, S int) *tailBuf {
 		b.bar.Store(math.Float64bits(math.Inf(1)))
 		return b
 	}
-	c := k + k/2
+	c := 2 * k
 	b.tot, b.tr = make([]float64, 0, c), make([]int32, 0, c)
 	b.vals = make([]float64, 0, c*S)
-	b.idx, b.keep = make([]int32, 0, c), make([]bool, c)
+	b.keep, b.scratch = make([]bool, c), make([]float64, c)
 	return b
 }
 
@@ -57,27 +58,48 @@ func (b *tailBuf) add(tot []float64, tr []int32, vals []float64) {
 	}
 }
 
-// worse reports whether year i is worse than year j.
-func (b *tailBuf) worse(i, j int32) bool {
-	return b.tot[i] > b.tot[j] || (b.tot[i] == b.tot[j] && b.tr[i] < b.tr[j])
+// worstSet marks in keep the k worst years of the buffer: those whose total
+// exceeds the k-th largest total v, then, among the years whose total equals
+// v, those with the smallest trial numbers. The k-th largest comes from a
+// branch-free quickselect on a copy of the totals, so marking costs O(len).
+func (b *tailBuf) worstSet(k int, keep []bool) {
+	n := len(b.tot)
+	clear(keep[:n])
+	if k >= n {
+		for i := range keep[:n] {
+			keep[i] = true
+		}
+		return
+	}
+	sc := b.scratch[:n]
+	copy(sc, b.tot)
+	quickselect(sc, n-k)
+	v := sc[n-k]
+	var ties []int
+	above := 0
+	for i, t := range b.tot {
+		switch {
+		case t > v:
+			keep[i] = true
+			above++
+		case t == v:
+			ties = append(ties, i)
+		}
+	}
+	// Ties at the boundary go to the smallest trial numbers, whichever worker held them.
+	slices.SortFunc(ties, func(x, y int) int { return int(b.tr[x]) - int(b.tr[y]) })
+	for _, i := range ties[:k-above] {
+		keep[i] = true
+	}
 }
 
-// trim keeps the k worst years, in no particular order, and raises the bar.
+// trim keeps the k worst years, in trial-buffer order, and raises the bar.
 func (b *tailBuf) trim(k int) {
 	if len(b.tot) <= k {
 		return
 	}
-	idx := b.idx[:len(b.tot)]
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	b.selectWorst(idx, k)
-	// Mark the years kept and slide them down in place, in their order.
 	keep := b.keep[:len(b.tot)]
-	clear(keep)
-	for _, i := range idx[:k] {
-		keep[i] = true
-	}
+	b.worstSet(k, keep)
 	n, S := 0, b.S
 	bar := math.Inf(1)
 	for i, kept := range keep {
@@ -93,72 +115,25 @@ func (b *tailBuf) trim(k int) {
 	b.bar.Store(math.Float64bits(bar))
 }
 
-// selectWorst reorders idx so that its k worst years come first (quickselect).
-func (b *tailBuf) selectWorst(idx []int32, k int) {
-	lo, hi := 0, len(idx)-1
-	for hi > lo {
-		mid := lo + (hi-lo)/2
-		if b.worse(idx[mid], idx[lo]) {
-			idx[mid], idx[lo] = idx[lo], idx[mid]
-		}
-		if b.worse(idx[hi], idx[lo]) {
-			idx[hi], idx[lo] = idx[lo], idx[hi]
-		}
-		if b.worse(idx[hi], idx[mid]) {
-			idx[hi], idx[mid] = idx[mid], idx[hi]
-		}
-		p := idx[mid]
-		i, j := lo, hi
-		for i <= j {
-			for b.worse(idx[i], p) {
-				i++
-			}
-			for b.worse(p, idx[j]) {
-				j--
-			}
-			if i <= j {
-				idx[i], idx[j] = idx[j], idx[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k-1 <= j:
-			hi = j
-		case k-1 >= i:
-			lo = i
-		default:
-			return
-		}
-	}
-}
-
 // contributions returns, for each tail size in ks (each at most k), the mean
-// of every scenario's loss over that many worst years. It reorders the buffer.
+// of every scenario's loss over that many worst years. It trims the buffer.
 func (b *tailBuf) contributions(ks []int) map[int][]float64 {
-	b.trim(b.k)
 	out := map[int][]float64{}
-	idx := b.idx[:len(b.tot)]
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	// Largest tail first: each selection works inside the previous one.
-	sorted := append([]int(nil), ks...)
-	for i := 1; i < len(sorted); i++ {
-		for j := i; j > 0 && sorted[j] > sorted[j-1]; j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
-		}
-	}
-	for _, k := range sorted {
-		if k > len(idx) || k == 0 {
+	desc := slices.Clone(ks)
+	slices.Sort(desc)
+	slices.Reverse(desc)
+	for _, k := range desc {
+		if k > b.k || k == 0 || out[k] != nil {
 			continue
 		}
-		b.selectWorst(idx, k)
-		idx = idx[:k]
+		b.trim(k) // each tail holds the next, smaller one
+		if len(b.tot) < k {
+			continue
+		}
 		sums := make([]neumaier, b.S)
-		for _, i := range idx {
+		for i := range b.tot {
 			for s := range sums {
-				sums[s].add(b.vals[int(i)*b.S+s])
+				sums[s].add(b.vals[i*b.S+s])
 			}
 		}
 		c := make([]float64, b.S)
