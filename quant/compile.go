@@ -34,6 +34,7 @@ type cscenario struct {
 	pl, slef, slem *sampler
 
 	constRate bool    // compound and the rate is a constant: Poisson constants precomputed
+	sparse    bool    // constant rate ≤ sparseRate given directly: simulate the event years only
 	rate      float64 // the constant rate
 	expL      float64
 	big       bool
@@ -261,6 +262,7 @@ func compileScenario(p string, s *Scenario, defSem string, warns *[]Warning) (*c
 			if c.rate >= 30 {
 				c.big, c.pt = true, newPTRS(c.rate)
 			}
+			c.sparse = c.fmode == fLEF && c.rate > 0 && c.rate <= sparseRate
 		}
 	} else {
 		if c.fmode == fTEFTCRS {

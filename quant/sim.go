@@ -285,7 +285,6 @@ type run struct {
 	vScalars []float64
 }
 
-
 // workers resolves the worker count.
 func workers(w int) int {
 	if w <= 0 {

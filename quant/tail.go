@@ -17,12 +17,12 @@ import (
 // "greater total, then smaller trial index": the set kept is the same
 // whichever worker ran which block.
 type tailBuf struct {
-	mu    sync.Mutex
-	k, S  int
-	bar   atomic.Uint64 // float64 bits of the bar
-	tot   []float64
-	tr    []int32
-	vals  []float64 // S per year
+	mu      sync.Mutex
+	k, S    int
+	bar     atomic.Uint64 // float64 bits of the bar
+	tot     []float64
+	tr      []int32
+	vals    []float64 // S per year
 	keep    []bool
 	scratch []float64
 }
