@@ -314,7 +314,7 @@ func newOrderStats(a []float64, ranks []int) *orderStats {
 	// Losses are never negative; loss-free years (often most of them in a
 	// compound model) go to the front in one pass and cost nothing after.
 	z := partitionEqual(a, 0)
-	m := min(n-z, max(tailMin, n/16))
+	m := min(n-z, max(tailMin, n/64))
 	os := &orderStats{a: a, tailStart: n - m}
 	// One multi-rank selection places the start of the tail and every rank
 	// below it; the tail is then sorted outright.
