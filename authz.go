@@ -19,6 +19,7 @@ const (
 	ActAuditVerify    Action = "audit.verify"    // verify the whole chain
 	ActTokenManage    Action = "token.manage"    // own API tokens
 	ActAccount        Action = "account"         // own password, second factor, locale
+	ActQuantRun       Action = "quant.run"       // run risk-quantification simulations (reads no tenant data)
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
@@ -72,6 +73,11 @@ var Permissions = map[Action]map[OrgKind][]Role{
 		KindProvider: everyone, KindEnterprise: everyone,
 	},
 	ActAccount: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	// Not a write action: a read-scoped token may simulate.
+	ActQuantRun: {
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
 		KindProvider: everyone, KindEnterprise: everyone,
 	},

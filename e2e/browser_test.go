@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -188,5 +189,89 @@ func TestRegulatorJourney(t *testing.T) {
 		if resp.StatusCode != 401 {
 			t.Errorf("anonymous /api/v1/me: %d", resp.StatusCode)
 		}
+	}
+}
+
+// An insurer's underwriter opens risk quantification, chooses the
+// five-scenario portfolio, runs it and sees the figures and both charts
+// drawn, under the strict Content-Security-Policy. The page is captured to
+// $ANBAO_QUANT_SCREENSHOT (default /tmp/quant.png) for a look.
+func TestQuantJourney(t *testing.T) {
+	base := startServer(t)
+	ctx := newBrowser(t)
+
+	do(t, ctx, "log in",
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "ins1.uw"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form[action^="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
+	)
+	do(t, ctx, "open /quant from the navigation",
+		chromedp.Click(chromedp.CSS(`a.nav-quant`)),
+		chromedp.WaitVisible(chromedp.ID("quant-model")),
+		chromedp.Poll[chromedp.Void](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	// Record any violation of the Content-Security-Policy from here on.
+	eval[bool](t, ctx, `(document.addEventListener("securitypolicyviolation", function (e) {
+		window.cspViolations = (window.cspViolations || []).concat(e.violatedDirective + " " + e.blockedURI); }), true)`)
+	if n := eval[int](t, ctx, `typeof echarts === "object" ? 1 : 0`); n != 1 {
+		t.Fatal("ECharts did not load")
+	}
+	do(t, ctx, "choose the portfolio template",
+		chromedp.Evaluate[chromedp.Void](`(function () { var s = document.getElementById("quant-template");
+			s.value = "portfolio5"; s.dispatchEvent(new Event("change", { bubbles: true })); })()`))
+	if model := eval[string](t, ctx, `document.getElementById("quant-model").value`); !strings.Contains(model, "ransomware") {
+		t.Fatalf("the editor does not hold the portfolio:\n%s", model)
+	}
+	do(t, ctx, "run",
+		chromedp.Click(chromedp.ID("quant-run")),
+		chromedp.WaitVisible(chromedp.ID("quant-ale")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#quant-lec canvas") && document.querySelector("#quant-contrib canvas") &&
+			document.querySelector("#quant-lec canvas").width > 0`, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Sleep(700*time.Millisecond), // let the charts' short animation finish before the capture
+	)
+	ale := text(t, ctx, "#quant-ale")
+	if ale == "" || !strings.Contains(ale, "元") || !strings.ContainsAny(ale, "0123456789") {
+		t.Errorf("ALE cell %q", ale)
+	}
+	// The curve is drawn: the canvas holds more than one colour.
+	colours := eval[int](t, ctx, `(function () { var c = document.querySelector("#quant-lec canvas");
+		var d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data, seen = {};
+		for (var i = 0; i < d.length; i += 4 * 97) { seen[d[i] + "," + d[i+1] + "," + d[i+2] + "," + d[i+3]] = 1; }
+		return Object.keys(seen).length; })()`)
+	if colours < 3 {
+		t.Errorf("the loss exceedance curve looks empty (%d colours)", colours)
+	}
+	if rows := eval[int](t, ctx, `document.querySelectorAll("#quant-scenarios tbody tr").length`); rows != 5 {
+		t.Errorf("%d scenario rows, want 5", rows)
+	}
+	if png := eval[string](t, ctx, `echarts.getInstanceByDom(document.getElementById("quant-lec")).getDataURL({type: "png"}).slice(0, 22)`); png != "data:image/png;base64," {
+		t.Errorf("chart export: %q", png)
+	}
+	if v := eval[string](t, ctx, `(window.cspViolations || []).join("; ")`); v != "" {
+		t.Errorf("Content-Security-Policy violations: %s", v)
+	}
+	do(t, ctx, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	out := os.Getenv("ANBAO_QUANT_SCREENSHOT")
+	if out == "" {
+		out = filepath.Join(os.TempDir(), "quant.png")
+	}
+	if err := os.WriteFile(out, shot, 0o644); err != nil {
+		t.Error(err)
+	}
+
+	// A mistake in the model shows its line beside the editor.
+	do(t, ctx, "break the model",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("quant-model").value = "name: x\nscenarios:\n  - id: a\n    frequncy: 1\n"`),
+		chromedp.Click(chromedp.ID("quant-run")),
+		chromedp.WaitVisible(chromedp.CSS(`#quant-model-errors [data-quant-line="4"]`)),
+	)
+	if msg := text(t, ctx, "#quant-model-errors"); !strings.Contains(msg, "第 4 行") {
+		t.Errorf("model error %q", msg)
 	}
 }

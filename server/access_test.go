@@ -154,6 +154,16 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/enterprises/{id}", path: "/api/v1/enterprises/{foreign_ent}", want: visible(seeForeign)},
 		{route: "GET /api/v1/enterprises/{id}", path: "/api/v1/enterprises/{ins2}", want: all(404)},
 
+		{route: "POST /api/v1/quant/simulate", path: "/api/v1/quant/simulate", want: all(200), marker: `"mean":`, see: matrixRoles[1:],
+			body: `{"model":{"scenarios":[{"id":"a","frequency":0.5,"magnitude":{"dist":"lognormal","low":1000,"high":100000}}]},"trials":1000}`},
+		{route: "POST /api/v1/quant/simulate", path: "/api/v1/quant/simulate", body: `{"model_yaml":"scenarios: [\n"}`, want: all(400)},
+		{route: "GET /api/v1/quant/controls", path: "/api/v1/quant/controls", want: all(200)},
+		{route: "GET /api/v1/quant/library", path: "/api/v1/quant/library?enterprise={ent1}", want: visible(seeEnt1), marker: `"model_yaml"`, see: seeEnt1},
+		{route: "GET /api/v1/quant/library", path: "/api/v1/quant/library?enterprise={foreign_ent}", want: visible(seeForeign), marker: `"model_yaml"`, see: seeForeign},
+		{route: "GET /api/v1/quant/library", path: "/api/v1/quant/library?enterprise={ins2}", want: all(404)},
+		{route: "GET /api/v1/quant/library", path: "/api/v1/quant/library?enterprise={ent1}&controls=telepathy",
+			want: with(only(400, 404, seeEnt1...), "anon", 401)},
+
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},

@@ -128,8 +128,18 @@ func (s *Server) openAPI() map[string]any {
 		if rt.Resp == nil {
 			resp[strconv.Itoa(rt.Status)] = map[string]any{"description": "done"}
 		} else {
+			var schema map[string]any
+			if alts, ok := rt.Resp.(oneOf); ok {
+				var list []any
+				for _, a := range alts {
+					list = append(list, ss.schemaOf(reflect.TypeOf(a)))
+				}
+				schema = map[string]any{"oneOf": list}
+			} else {
+				schema = ss.schemaOf(reflect.TypeOf(rt.Resp))
+			}
 			resp[strconv.Itoa(rt.Status)] = map[string]any{"description": "success", "content": map[string]any{
-				"application/json": map[string]any{"schema": ss.schemaOf(reflect.TypeOf(rt.Resp))}}}
+				"application/json": map[string]any{"schema": schema}}}
 		}
 		op["responses"] = resp
 		if rt.Public {

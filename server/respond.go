@@ -33,6 +33,8 @@ type ErrorBody struct {
 	Field string `json:"field,omitempty"`
 	// RequestID lets support find the log line.
 	RequestID string `json:"request_id,omitempty"`
+	// Problems lists every problem of a model file, with its place, when the error is about one.
+	Problems []ErrorProblem `json:"problems,omitempty"`
 }
 
 // lang picks the caller's language: explicit ?lang=, the language cookie, then
@@ -65,7 +67,12 @@ func (s *Server) errorBody(r *http.Request, err error) (int, ErrorBody) {
 	if e.Code == anbao.ENOTFOUND {
 		field = ""
 	}
-	return statusOf[e.Code], ErrorBody{Code: e.Code, Message: i18n.T(lang(r), e.Key, e.Args...), Field: field, RequestID: rid}
+	body := ErrorBody{Code: e.Code, Message: i18n.T(lang(r), e.Key, e.Args...), Field: field, RequestID: rid}
+	var mp *modelProblems
+	if errors.As(err, &mp) {
+		body.Message, body.Problems = mp.localize(lang(r))
+	}
+	return statusOf[e.Code], body
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/anbao/anbao/store"
@@ -23,6 +24,13 @@ type Config struct {
 	MaxBodyBytes int64
 	// LoginRate is the number of login attempts per minute allowed from one address (default 20).
 	LoginRate int
+	// QuantMaxTrials bounds the trials of one simulation (default 1,000,000).
+	QuantMaxTrials int
+	// QuantTimeout bounds the run time of one simulation (default 10 s).
+	QuantTimeout time.Duration
+	// QuantConcurrency is how many simulations run at once (default GOMAXPROCS);
+	// further requests wait briefly, then get 429.
+	QuantConcurrency int
 }
 
 // Server serves the API, the UI and the operational endpoints.
@@ -35,6 +43,7 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	ui      *uiRenderer
+	quant   *quantRunner
 	started time.Time
 }
 
@@ -46,17 +55,28 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 20
 	}
+	if cfg.QuantMaxTrials == 0 {
+		cfg.QuantMaxTrials = defaultQuantMaxTrials
+	}
+	if cfg.QuantTimeout == 0 {
+		cfg.QuantTimeout = defaultQuantTimeout
+	}
+	if cfg.QuantConcurrency == 0 {
+		cfg.QuantConcurrency = runtime.GOMAXPROCS(0)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(),
-		limiter: newLimiter(cfg.LoginRate, time.Minute), started: time.Now()}
+		limiter: newLimiter(cfg.LoginRate, time.Minute), quant: newQuantRunner(cfg), started: time.Now()}
 	var err error
 	if s.ui, err = newUIRenderer(); err != nil {
 		return nil, err
 	}
 	s.registerAPI()
+	s.registerQuantAPI()
 	s.registerUI()
+	s.registerQuantUI()
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /metrics", s.serveMetrics)

@@ -35,7 +35,7 @@ type uiRenderer struct {
 
 // uiPageNames lists the page templates (templates/<name>.html).
 var uiPageNames = []string{"login", "login_totp", "register", "register_done", "home", "enterprises", "enterprise",
-	"organisations", "organisation", "organisation_new", "account", "account_totp", "token_created", "audit", "error"}
+	"organisations", "organisation", "organisation_new", "account", "account_totp", "token_created", "audit", "error", "quant"}
 
 func newUIRenderer() (*uiRenderer, error) {
 	u := &uiRenderer{pages: map[string]*template.Template{}, static: ui.Static(), hashes: map[string]string{}}
@@ -194,6 +194,9 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	}
 	if pr.OrgID != 0 && anbao.Can(pr, anbao.ActOrgRead) {
 		add("myorg", "/organisations/"+strconv.FormatInt(pr.OrgID, 10))
+	}
+	if anbao.Can(pr, anbao.ActQuantRun) {
+		add("quant", "/quant")
 	}
 	if anbao.Can(pr, anbao.ActAuditRead) {
 		add("audit", "/audit")

@@ -1046,7 +1046,7 @@ func TestUICatalogueComplete(t *testing.T) {
 	for _, a := range []string{"disable", "enable", "unlock", "reset_totp"} {
 		keys = append(keys, "ui.user.action."+a)
 	}
-	for _, n := range []string{"home", "enterprises", "organisations", "approvals", "myorg", "audit", "account"} {
+	for _, n := range []string{"home", "enterprises", "organisations", "approvals", "myorg", "quant", "audit", "account"} {
 		keys = append(keys, "ui.nav."+n)
 	}
 	for k := range uiFlashKeys {
