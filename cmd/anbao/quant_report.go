@@ -94,8 +94,14 @@ func writeResult(b *strings.Builder, res *quant.Result) {
 	rows = [][]string{hdr}
 	for _, s := range res.Scenarios {
 		row := []string{s.ID, money(s.Mean), money(s.MeanSE), pct(s.MeanShare)}
-		for _, c := range s.TVaR {
-			row = append(row, pct(c.Share))
+		for _, lv := range res.Risk {
+			cell := "—" // not computed: the tail at this level is too large to keep per scenario
+			for _, c := range s.TVaR {
+				if c.Level == lv.Level {
+					cell = pct(c.Share)
+				}
+			}
+			row = append(row, cell)
 		}
 		rows = append(rows, row)
 	}
