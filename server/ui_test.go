@@ -475,7 +475,7 @@ func TestUIEnterprisePage(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("status %d", rec.Code)
 	}
-	mustContain(t, rec, `<h1 id="org-name">`+esc(o.NameZH)+`</h1>`, o.USCC, fmt.Sprintf(`action="/enterprises/%d"`, o.ID))
+	mustContain(t, rec, `<h1 id="org-name">`+esc(o.NameZH)+`</h1>`, o.USCC, fmt.Sprintf(`action="/enterprises/%d"`, o.ID), fmt.Sprintf(`href="/quant?enterprise=%d"`, o.ID))
 	// English names and CNY in English.
 	b.cookies[langCookie] = "en"
 	rec = b.get(fmt.Sprintf("/enterprises/%d", o.ID))
