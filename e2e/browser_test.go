@@ -138,9 +138,12 @@ func TestRegulatorJourney(t *testing.T) {
 	var rows int
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
+		// htmx may push the URL a moment before it swaps the rows in: wait for both.
 		if strings.Contains(eval[string](t, ctx, "location.search"), "size=small") {
 			rows = eval[int](t, ctx, `document.querySelectorAll("#directory-results tr.ent-row").length`)
-			break
+			if rows > 0 {
+				break
+			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
