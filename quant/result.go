@@ -11,7 +11,9 @@ type Options struct {
 	// Levels at which VaR and TVaR are reported, each in (0, 1). Default 0.9, 0.95, 0.99, 0.995.
 	Levels []float64
 	// LECPoints is the number of points of the loss exceedance curve, placed
-	// at log-spaced exceedance probabilities from P(loss > 0) down to 10/trials.
+	// at log-spaced exceedance probabilities from P(loss > 0) down to
+	// 10/trials; from 20 points on, four of them sit in the body of the curve
+	// at P(loss > 0)·(1 − 4^−j), j = 1..4.
 	// Default 40; 0 with LECThresholds set gives only the thresholds.
 	LECPoints int
 	// LECThresholds are losses at which P(annual loss > x) is reported.

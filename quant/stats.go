@@ -197,12 +197,26 @@ func (c *compiled) summarise(rn *run, o *Options) *Result {
 		pMax := res.PLoss
 		pMin := math.Min(pMax, 10/float64(n))
 		k := o.LECPoints
-		for j := 0; j < k; j++ {
+		// With 20 points or more, four go to the body of the curve, at
+		// P(loss>0)·(1 − 4^−j), j = 1..4, where log-spaced probabilities
+		// would leave a gap between the smallest loss and the next point.
+		body := 0
+		if k >= 20 {
+			body = 4
+			for j := 1; j <= body; j++ {
+				lecP = append(lecP, pMax*(1-math.Pow(4, -float64(j))))
+			}
+		}
+		for j := 0; j < k-body; j++ {
 			p := pMax
-			if k > 1 {
-				p = pMax * math.Pow(pMin/pMax, float64(j)/float64(k-1))
+			if k-body > 1 {
+				p = pMax * math.Pow(pMin/pMax, float64(j)/float64(k-body-1))
 			}
 			lecP = append(lecP, p)
+		}
+		slices.Sort(lecP)
+		slices.Reverse(lecP) // probability descending, so loss ascending
+		for _, p := range lecP {
 			ranks = append(ranks, n-lecCount(n, p))
 		}
 	}
