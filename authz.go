@@ -20,12 +20,15 @@ const (
 	ActTokenManage    Action = "token.manage"    // own API tokens
 	ActAccount        Action = "account"         // own password, second factor, locale
 	ActQuantRun       Action = "quant.run"       // run risk-quantification simulations (reads no tenant data)
+	// The enterprise risk profile: MLPS systems, assets, dependencies, data holdings.
+	ActRiskProfileRead  Action = "riskprofile.read"  // read an enterprise's risk profile, within enterprise scope
+	ActRiskProfileWrite Action = "riskprofile.write" // edit and import the own enterprise's risk profile
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
 var writeActions = map[Action]bool{
 	ActOrgCreate: true, ActOrgApprove: true, ActOrgUpdate: true, ActUSCCOverride: true,
-	ActUserManage: true, ActTokenManage: true, ActAccount: true,
+	ActUserManage: true, ActTokenManage: true, ActAccount: true, ActRiskProfileWrite: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -76,6 +79,23 @@ var Permissions = map[Action]map[OrgKind][]Role{
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
 		KindProvider: everyone, KindEnterprise: everyone,
 	},
+	// The risk profile is read by whoever may read the enterprise (the store
+	// applies the same organisation, jurisdiction and relationship scope:
+	// insurers by consent, providers by engagement, regulators in their
+	// jurisdiction). Expert reviewers are not among the operator's readers.
+	ActRiskProfileRead: {
+		KindOperator:   {RoleAdmin, RoleAnalyst, RoleAuditor, RoleMember},
+		KindRegulator:  everyone,
+		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleClaimsHandler, RoleAnalyst},
+		KindProvider:   everyone,
+		KindEnterprise: everyone,
+	},
+	// Only the enterprise itself edits its profile: it is the enterprise's own
+	// declaration to insurers, so not even the operator changes it. Admins and
+	// members both edit, because the members are the IT and security staff who
+	// keep the inventory; the admin decides who is a member, and every change
+	// is audited with its author. The store limits writes to the own enterprise.
+	ActRiskProfileWrite: {KindEnterprise: {RoleAdmin, RoleMember}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,

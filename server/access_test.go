@@ -104,7 +104,71 @@ func matrixCases() []matrixCase {
 	visible := func(roles []string) map[string]int { return only(200, 404, roles...) }
 	public := map[string]int{"*": 200}
 
-	return []matrixCase{
+	readEnt1 := with(visible(seeEnt1), "op.expert", 403)
+	readForeign := with(visible(seeForeign), "op.expert", 403)
+	readNone := with(all(404), "op.expert", 403)
+	entUsers := []string{"ent1.admin", "ent1.member"}
+	writeEnt1 := func(status int) map[string]int { return only(status, 403, entUsers...) }
+	writeForeign := only(404, 403, entUsers...)
+	rp := func(path string) string { return "/api/v1/enterprises/" + path }
+	rpCases := []matrixCase{
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems", path: rp("{ent1}/mlps-systems"), want: readEnt1, marker: "矩阵定级系统", see: seeEnt1},
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems", path: rp("{foreign_ent}/mlps-systems"), want: readForeign, marker: "外部定级系统", see: seeForeign},
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems", path: rp("{ins2}/mlps-systems"), want: readNone},
+		{route: "POST /api/v1/enterprises/{id}/mlps-systems", path: rp("{ent1}/mlps-systems"), body: `{"name":"矩阵","level":9}`, want: writeEnt1(400)},
+		{route: "POST /api/v1/enterprises/{id}/mlps-systems", path: rp("{foreign_ent}/mlps-systems"), body: `{"name":"矩阵","level":9}`, want: writeForeign},
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{ent1}/mlps-systems/{ent1_mlps}"), want: readEnt1},
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{foreign_ent}/mlps-systems/{foreign_mlps}"), want: readForeign},
+		{route: "GET /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{ent1}/mlps-systems/{foreign_mlps}"), want: readNone},
+		{route: "PUT /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{ent1}/mlps-systems/{ent1_mlps}"),
+			body: `{"name":"矩阵定级系统","level":3}`, want: writeEnt1(200)},
+		{route: "PUT /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{foreign_ent}/mlps-systems/{foreign_mlps}"),
+			body: `{"name":"矩阵","level":2}`, want: writeForeign},
+		{route: "DELETE /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{ent1}/mlps-systems/{ent1_mlps}?version=999"), want: writeEnt1(409)},
+		{route: "DELETE /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{foreign_ent}/mlps-systems/{foreign_mlps}"), want: writeForeign},
+		{route: "DELETE /api/v1/enterprises/{id}/mlps-systems/{system_id}", path: rp("{ent1}/mlps-systems/{foreign_mlps}"), want: writeEnt1(404)},
+
+		{route: "GET /api/v1/enterprises/{id}/assets", path: rp("{ent1}/assets"), want: readEnt1, marker: `"value":"198.51.100.21"`, see: seeEnt1},
+		{route: "GET /api/v1/enterprises/{id}/assets", path: rp("{foreign_ent}/assets?kind=ip"), want: readForeign, marker: `"value":"198.51.100.22"`, see: seeForeign},
+		{route: "GET /api/v1/enterprises/{id}/assets", path: rp("{ent1}/assets?kind=printer"), want: with(only(400, 404, seeEnt1...), "op.expert", 403)},
+		{route: "POST /api/v1/enterprises/{id}/assets", path: rp("{ent1}/assets"), body: `{"kind":"ip","value":"999.0.0.1"}`, want: writeEnt1(400)},
+		{route: "POST /api/v1/enterprises/{id}/assets", path: rp("{foreign_ent}/assets"), body: `{"kind":"ip","value":"192.0.2.1"}`, want: writeForeign},
+		{route: "POST /api/v1/enterprises/{id}/assets/import", path: rp("{ent1}/assets/import?dry_run=true"), body: `[{"kind":"ip","value":"192.0.2.77"}]`,
+			want: writeEnt1(200), marker: `"status":"created"`, see: entUsers},
+		{route: "POST /api/v1/enterprises/{id}/assets/import", path: rp("{foreign_ent}/assets/import?dry_run=true"), body: `[{"kind":"ip","value":"192.0.2.77"}]`, want: writeForeign},
+		{route: "GET /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{ent1}/assets/{ent1_asset}"), want: readEnt1},
+		{route: "GET /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{foreign_ent}/assets/{foreign_asset}"), want: readForeign},
+		{route: "GET /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{ent1}/assets/{foreign_asset}"), want: readNone},
+		{route: "PUT /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{ent1}/assets/{ent1_asset}"),
+			body: `{"kind":"ip","value":"198.51.100.21","note":"矩阵"}`, want: writeEnt1(200)},
+		{route: "PUT /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{foreign_ent}/assets/{foreign_asset}"), body: `{"kind":"ip","value":"192.0.2.1"}`, want: writeForeign},
+		{route: "DELETE /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{ent1}/assets/{ent1_asset}?version=999"), want: writeEnt1(409)},
+		{route: "DELETE /api/v1/enterprises/{id}/assets/{asset_id}", path: rp("{foreign_ent}/assets/{foreign_asset}"), want: writeForeign},
+
+		{route: "GET /api/v1/enterprises/{id}/dependencies", path: rp("{ent1}/dependencies"), want: readEnt1, marker: "矩阵云", see: seeEnt1},
+		{route: "GET /api/v1/enterprises/{id}/dependencies", path: rp("{foreign_ent}/dependencies"), want: readForeign, marker: "外部云", see: seeForeign},
+		{route: "POST /api/v1/enterprises/{id}/dependencies", path: rp("{ent1}/dependencies"), body: `{"kind":"bank","name":"矩阵"}`, want: writeEnt1(400)},
+		{route: "POST /api/v1/enterprises/{id}/dependencies", path: rp("{foreign_ent}/dependencies"), body: `{"kind":"it_outsourcer","name":"矩阵"}`, want: writeForeign},
+		{route: "GET /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{ent1}/dependencies/{ent1_dep}"), want: readEnt1},
+		{route: "GET /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{foreign_ent}/dependencies/{foreign_dep}"), want: readForeign},
+		{route: "GET /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{ent1}/dependencies/{foreign_dep}"), want: readNone},
+		{route: "PUT /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{ent1}/dependencies/{ent1_dep}"),
+			body: `{"kind":"cloud_provider","name":"矩阵云","service":"对象存储","critical":true}`, want: writeEnt1(200)},
+		{route: "PUT /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{foreign_ent}/dependencies/{foreign_dep}"),
+			body: `{"kind":"cloud_provider","name":"矩阵云"}`, want: writeForeign},
+		{route: "DELETE /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{ent1}/dependencies/{ent1_dep}?version=999"), want: writeEnt1(409)},
+		{route: "DELETE /api/v1/enterprises/{id}/dependencies/{dependency_id}", path: rp("{foreign_ent}/dependencies/{foreign_dep}"), want: writeForeign},
+
+		{route: "GET /api/v1/enterprises/{id}/data-holdings", path: rp("{ent1}/data-holdings"), want: readEnt1, marker: `"pi_records":"100k_1m"`, see: seeEnt1},
+		{route: "GET /api/v1/enterprises/{id}/data-holdings", path: rp("{foreign_ent}/data-holdings"), want: readForeign},
+		{route: "GET /api/v1/enterprises/{id}/data-holdings", path: rp("{ins2}/data-holdings"), want: readNone},
+		{route: "PUT /api/v1/enterprises/{id}/data-holdings", path: rp("{ent1}/data-holdings"),
+			body: `{"pi_records":"100k_1m","sensitive_pi":true,"rto_hours":24}`, want: writeEnt1(200)},
+		{route: "PUT /api/v1/enterprises/{id}/data-holdings", path: rp("{ent1}/data-holdings"), body: `{"pi_records":"none","sensitive_pi":true}`, want: writeEnt1(400)},
+		{route: "PUT /api/v1/enterprises/{id}/data-holdings", path: rp("{foreign_ent}/data-holdings"), body: `{"pi_records":"none"}`, want: writeForeign},
+	}
+
+	return append([]matrixCase{
 		{route: "GET /api/v1/reference/jurisdictions", path: "/api/v1/reference/jurisdictions", want: public, marker: `"4403"`, see: matrixRoles},
 		{route: "GET /api/v1/reference/industries", path: "/api/v1/reference/industries", want: public},
 		{route: "GET /api/v1/reference/uscc/{code}", path: "/api/v1/reference/uscc/{ent1_uscc}", want: public},
@@ -167,7 +231,7 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},
-	}
+	}, rpCases...)
 }
 
 func TestAccessMatrix(t *testing.T) {
@@ -177,6 +241,7 @@ func TestAccessMatrix(t *testing.T) {
 		// A token owned by ins1.admin that only ins1.admin may revoke.
 		tok := decodeBody[TokenCreated](t, e.as("ins1.admin", "POST", "/api/v1/tokens", `{"name":"owned","scopes":["read"],"expires_in_days":3}`))
 		f.vals["ins1_token"] = fmt.Sprint(tok.Detail.ID)
+		e.riskProfileFixtures(f)
 
 		covered := map[string]bool{}
 		for _, c := range matrixCases() {

@@ -75,8 +75,12 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	s.registerAPI()
 	s.registerQuantAPI()
+	s.registerRiskProfileAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerRiskProfileUI(); err != nil {
+		return nil, err
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
