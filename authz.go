@@ -23,12 +23,29 @@ const (
 	// The enterprise risk profile: MLPS systems, assets, dependencies, data holdings.
 	ActRiskProfileRead  Action = "riskprofile.read"  // read an enterprise's risk profile, within enterprise scope
 	ActRiskProfileWrite Action = "riskprofile.write" // edit and import the own enterprise's risk profile
+	// The assessment (issue #4): questionnaire, engagements, findings, reports, scores, sharing.
+	ActAssessmentRead      Action = "assessment.read"      // an enterprise's answers, engagements, findings, reports, scores; within scope
+	ActQuestionnaireAnswer Action = "questionnaire.answer" // answer the own enterprise's questionnaire, attach evidence
+	ActQuestionnaireAttest Action = "questionnaire.attest" // attest the own enterprise's answers (signs them off as true)
+	ActEngagementManage    Action = "engagement.manage"    // engage a provider on the own enterprise, authorise, end
+	ActEngagementRespond   Action = "engagement.respond"   // a provider accepts or declines an engagement
+	ActFindingWrite        Action = "finding.write"        // a provider records findings, re-verifies, reviews disputes
+	ActFindingResolve      Action = "finding.resolve"      // the enterprise marks findings fixed, accepted, disputed
+	ActReportSign          Action = "report.sign"          // a provider signs the final assessment report
+	ActAssessmentShare     Action = "assessment.share"     // the enterprise grants or revokes an insurer's view
+	ActAssessmentAggregate Action = "assessment.aggregate" // aggregate scores by industry and size, within jurisdiction
+	ActVulnFeedRead        Action = "vulnfeed.read"        // look up KEV membership and EPSS scores
+	ActVulnFeedImport      Action = "vulnfeed.import"      // import KEV and EPSS files
+	ActScoreRecompute      Action = "score.recompute"      // re-score every enterprise after a methodology change
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
 var writeActions = map[Action]bool{
 	ActOrgCreate: true, ActOrgApprove: true, ActOrgUpdate: true, ActUSCCOverride: true,
 	ActUserManage: true, ActTokenManage: true, ActAccount: true, ActRiskProfileWrite: true,
+	ActQuestionnaireAnswer: true, ActQuestionnaireAttest: true, ActEngagementManage: true,
+	ActEngagementRespond: true, ActFindingWrite: true, ActFindingResolve: true, ActReportSign: true,
+	ActAssessmentShare: true, ActVulnFeedImport: true, ActScoreRecompute: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -96,6 +113,32 @@ var Permissions = map[Action]map[OrgKind][]Role{
 	// keep the inventory; the admin decides who is a member, and every change
 	// is audited with its author. The store limits writes to the own enterprise.
 	ActRiskProfileWrite: {KindEnterprise: {RoleAdmin, RoleMember}},
+	// Assessments are the enterprise's own: providers see them by engagement,
+	// insurers by the enterprise's consent (the store applies both through
+	// relationships). Regulators see aggregates only, never one enterprise's
+	// answers or findings.
+	ActAssessmentRead: {
+		KindOperator:   {RoleAdmin, RoleAnalyst, RoleAuditor},
+		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleAnalyst},
+		KindProvider:   everyone,
+		KindEnterprise: everyone,
+	},
+	ActQuestionnaireAnswer: {KindEnterprise: {RoleAdmin, RoleMember}},
+	// Attesting is a declaration on the enterprise's behalf: its admin only.
+	ActQuestionnaireAttest: {KindEnterprise: {RoleAdmin}},
+	ActEngagementManage:    {KindEnterprise: {RoleAdmin}},
+	ActEngagementRespond:   {KindProvider: {RoleAdmin}},
+	ActFindingWrite:        {KindProvider: {RoleAdmin, RoleMember}},
+	ActFindingResolve:      {KindEnterprise: {RoleAdmin, RoleMember}},
+	ActReportSign:          {KindProvider: {RoleAdmin}},
+	ActAssessmentShare:     {KindEnterprise: {RoleAdmin}},
+	ActAssessmentAggregate: {KindOperator: {RoleAdmin, RoleAnalyst}, KindRegulator: everyone},
+	ActVulnFeedRead: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	ActVulnFeedImport: {KindOperator: {RoleAdmin}},
+	ActScoreRecompute: {KindOperator: {RoleAdmin}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
