@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/anbao/anbao/store"
@@ -45,6 +46,30 @@ type Server struct {
 	ui      *uiRenderer
 	quant   *quantRunner
 	started time.Time
+	// bodyLimits raises the request-body cap for the few routes that take
+	// files (feed imports, evidence); keyed by URL path prefix.
+	bodyLimits map[string]int64
+}
+
+// allowBody raises the body cap to n bytes for requests whose path starts
+// with prefix. Call it while registering routes.
+func (s *Server) allowBody(prefix string, n int64) {
+	if s.bodyLimits == nil {
+		s.bodyLimits = map[string]int64{}
+	}
+	s.bodyLimits[prefix] = n
+}
+
+// bodyLimit is the body cap for a request path: the longest matching
+// allowBody prefix, else the configured default.
+func (s *Server) bodyLimit(path string) int64 {
+	limit, best := s.cfg.MaxBodyBytes, -1
+	for prefix, n := range s.bodyLimits {
+		if len(prefix) > best && strings.HasPrefix(path, prefix) {
+			limit, best = n, len(prefix)
+		}
+	}
+	return limit
 }
 
 // New builds a server around a store.
