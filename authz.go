@@ -128,7 +128,7 @@ var Permissions = map[Action]map[OrgKind][]Role{
 	ActQuestionnaireAttest: {KindEnterprise: {RoleAdmin}},
 	ActEngagementManage:    {KindEnterprise: {RoleAdmin}},
 	ActEngagementRespond:   {KindProvider: {RoleAdmin}},
-	ActFindingWrite:        {KindProvider: {RoleAdmin, RoleMember}},
+	ActFindingWrite:        {KindProvider: {RoleAdmin, RoleAnalyst}},
 	ActFindingResolve:      {KindEnterprise: {RoleAdmin, RoleMember}},
 	ActReportSign:          {KindProvider: {RoleAdmin}},
 	ActAssessmentShare:     {KindEnterprise: {RoleAdmin}},

@@ -228,6 +228,17 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/quant/library", path: "/api/v1/quant/library?enterprise={ent1}&controls=telepathy",
 			want: with(only(400, 404, seeEnt1...), "anon", 401)},
 
+		// Sharing: only the enterprise and the operator list it; only the enterprise's admin changes it.
+		{route: "GET /api/v1/enterprises/{id}/shares", path: rp("{ent1}/shares"), marker: `"insurer_id":{ins1}`,
+			see: []string{"op.admin", "op.auditor", "ent1.admin", "ent1.member"},
+			want: with(only(200, 403, "op.admin", "op.auditor", "ent1.admin", "ent1.member"), "ins1.admin", 404, "ins1.uw", 404, "prov1.admin", 404, "prov1.analyst", 404)},
+		{route: "GET /api/v1/enterprises/{id}/shares", path: rp("{foreign_ent}/shares"),
+			want: with(only(200, 403, "op.admin", "op.auditor"), "ins1.admin", 404, "ins1.uw", 404, "prov1.admin", 404, "prov1.analyst", 404, "ent1.admin", 404, "ent1.member", 404)},
+		{route: "POST /api/v1/enterprises/{id}/shares", path: rp("{ent1}/shares"), body: `{"insurer_id":{prov1}}`, want: only(400, 403, "ent1.admin")},
+		{route: "POST /api/v1/enterprises/{id}/shares", path: rp("{foreign_ent}/shares"), body: `{"insurer_id":{ins2}}`, want: only(404, 403, "ent1.admin")},
+		{route: "DELETE /api/v1/enterprises/{id}/shares/{insurer_id}", path: rp("{ent1}/shares/{prov1}"), want: only(404, 403, "ent1.admin")},
+		{route: "DELETE /api/v1/enterprises/{id}/shares/{insurer_id}", path: rp("{foreign_ent}/shares/{ins1}"), want: only(404, 403, "ent1.admin")},
+
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},

@@ -101,6 +101,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerAPI()
 	s.registerQuantAPI()
 	s.registerRiskProfileAPI()
+	s.registerSharingAPI()
 	s.registerUI()
 	s.registerQuantUI()
 	if err := s.registerRiskProfileUI(); err != nil {
