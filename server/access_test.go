@@ -230,7 +230,7 @@ func matrixCases() []matrixCase {
 
 		// Sharing: only the enterprise and the operator list it; only the enterprise's admin changes it.
 		{route: "GET /api/v1/enterprises/{id}/shares", path: rp("{ent1}/shares"), marker: `"insurer_id":{ins1}`,
-			see: []string{"op.admin", "op.auditor", "ent1.admin", "ent1.member"},
+			see:  []string{"op.admin", "op.auditor", "ent1.admin", "ent1.member"},
 			want: with(only(200, 403, "op.admin", "op.auditor", "ent1.admin", "ent1.member"), "ins1.admin", 404, "ins1.uw", 404, "prov1.admin", 404, "prov1.analyst", 404)},
 		{route: "GET /api/v1/enterprises/{id}/shares", path: rp("{foreign_ent}/shares"),
 			want: with(only(200, 403, "op.admin", "op.auditor"), "ins1.admin", 404, "ins1.uw", 404, "prov1.admin", 404, "prov1.analyst", 404, "ent1.admin", 404, "ent1.member", 404)},
