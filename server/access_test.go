@@ -62,6 +62,7 @@ func (e *testEnv) fixtures() *fixtures {
 		f.vals["ins1"], f.vals["prov1"], jur)
 	f.vals["foreign_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["foreign_ent"])
 	xjur := one("SELECT jurisdiction FROM organisations WHERE id = $1", f.vals["foreign_ent"])
+	f.vals["foreign_jur"] = xjur
 	f.vals["pending"] = one("SELECT CAST(MIN(id) AS TEXT) FROM organisations WHERE status = 'pending'")
 	f.vals["ent1_admin_user"] = one("SELECT CAST(id AS TEXT) FROM users WHERE username = 'ent1.admin'")
 	f.vals["ent1_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["ent1"])
@@ -238,6 +239,13 @@ func matrixCases() []matrixCase {
 		{route: "POST /api/v1/enterprises/{id}/shares", path: rp("{foreign_ent}/shares"), body: `{"insurer_id":{ins2}}`, want: only(404, 403, "ent1.admin")},
 		{route: "DELETE /api/v1/enterprises/{id}/shares/{insurer_id}", path: rp("{ent1}/shares/{prov1}"), want: only(404, 403, "ent1.admin")},
 		{route: "DELETE /api/v1/enterprises/{id}/shares/{insurer_id}", path: rp("{foreign_ent}/shares/{ins1}"), want: only(404, 403, "ent1.admin")},
+
+		// Aggregates: regulators in their own jurisdiction, national bodies and the operator anywhere.
+		{route: "GET /api/v1/assessment/aggregates", path: "/api/v1/assessment/aggregates", marker: `"by_industry"`,
+			see:  []string{"op.admin", "miit.admin", "reg.admin", "reg.analyst", "regx.admin"},
+			want: only(200, 403, "op.admin", "miit.admin", "reg.admin", "reg.analyst", "regx.admin")},
+		{route: "GET /api/v1/assessment/aggregates", path: "/api/v1/assessment/aggregates?jurisdiction={foreign_jur}",
+			want: only(200, 403, "op.admin", "miit.admin", "regx.admin")},
 
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},

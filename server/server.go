@@ -102,8 +102,12 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerQuantAPI()
 	s.registerRiskProfileAPI()
 	s.registerSharingAPI()
+	s.registerSupervisionAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerSupervisionUI(); err != nil {
+		return nil, err
+	}
 	if err := s.registerRiskProfileUI(); err != nil {
 		return nil, err
 	}

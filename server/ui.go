@@ -198,6 +198,9 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	if anbao.Can(pr, anbao.ActQuantRun) {
 		add("quant", "/quant")
 	}
+	if anbao.Can(pr, anbao.ActAssessmentAggregate) {
+		add("supervision", "/supervision/scores")
+	}
 	if anbao.Can(pr, anbao.ActAuditRead) {
 		add("audit", "/audit")
 	}
