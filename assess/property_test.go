@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -281,6 +282,29 @@ func TestRulesPublished(t *testing.T) {
 		}
 		if r.Control != "" && !knownControl(r.Control) {
 			t.Errorf("rule %s: unknown control %s", r.ID, r.Control)
+		}
+	}
+}
+
+// Summary gives exactly Score's figures, gates included, without the explanation.
+func TestSummaryMatchesScore(t *testing.T) {
+	for _, m := range Methodologies() {
+		for i, in := range synthMany(300, 17) {
+			full, err := Score(m.Version, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := Summary(m.Version, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Overall != full.Overall || sum.Grade != full.Grade || sum.GradeUncapped != full.GradeUncapped ||
+				sum.InputSHA256 != full.InputSHA256 || !slices.Equal(sum.Gates, full.Gates) || !slices.Equal(sum.Factors, full.Factors) {
+				t.Fatalf("%s input %d: summary %+v, score %+v", m.Version, i, sum, full)
+			}
+			if len(sum.Items) != 0 || len(sum.Recommendations) != 0 {
+				t.Fatalf("summary carries an explanation")
+			}
 		}
 	}
 }

@@ -105,7 +105,14 @@ type scorer struct {
 // Score computes the score of in under a methodology version, with its
 // explanation: every item that moved the score and, for each remedial one,
 // the exact gain of fixing it, by re-scoring the counterfactual input.
-func Score(version string, in *Input) (*Result, error) {
+func Score(version string, in *Input) (*Result, error) { return score(version, in, true) }
+
+// Summary computes the score of in like Score, without the explanation
+// (no items, recommendations or referrals): what a stored score keeps, at a
+// fraction of the cost, since the explanation re-scores every remedial item.
+func Summary(version string, in *Input) (*Result, error) { return score(version, in, false) }
+
+func score(version string, in *Input, explain bool) (*Result, error) {
 	m := lookup(version)
 	if m == nil {
 		return nil, inErr("methodology", CodeUnknownScore, "unknown methodology version %q", version)
@@ -117,7 +124,7 @@ func Score(version string, in *Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &scorer{m: m, in: in, explain: true}
+	s := &scorer{m: m, in: in, explain: explain}
 	s.run()
 	bp := s.overallBP()
 	r := &Result{Methodology: m.Version, InputSHA256: hash, Overall: float64(bp) / 100,
@@ -132,6 +139,10 @@ func Score(version string, in *Input) (*Result, error) {
 	}
 	if r.Items == nil {
 		r.Items = []Item{}
+	}
+	if !explain {
+		r.Recommendations, r.Referrals = []Recommendation{}, []Referral{}
+		return r, nil
 	}
 	r.Referrals = referrals(in)
 	now := controlsOf(in)
@@ -210,9 +221,7 @@ func (s *scorer) hit(r *Rule, source, value string, points int, unknown bool, ga
 	s.lost[fi] += points
 	if gate != "" {
 		s.cap = worse(s.cap, gate)
-		if s.explain {
-			s.gates = append(s.gates, GateHit{Rule: r.ID, Source: source, Cap: gate})
-		}
+		s.gates = append(s.gates, GateHit{Rule: r.ID, Source: source, Cap: gate})
 	}
 	if !s.explain {
 		return

@@ -284,7 +284,7 @@ func assessOne(r *rand.Rand, ref int, o *anbao.Organisation, prov int) Assessmen
 		{Kind: "software", Value: "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*", Version: "2.14.1", EOL: false},
 	}
 	if eol == "present" {
-		a.Assets = append(a.Assets, Asset{Kind: "software", Value: "cpe:2.3:o:microsoft:windows_server_2008:r2:sp1:*:*:*:*:*:*", Version: "r2 sp1", EOL: true})
+		a.Assets = append(a.Assets, Asset{Kind: "software", Value: "cpe:2.3:o:microsoft:windows_server_2008:r2:sp1:*:*:*:*:*:*", Version: "r2", EOL: true})
 	}
 
 	if prov >= 0 {
