@@ -350,3 +350,26 @@ func findings(r *rand.Rand, m float64, domain string, rdp bool, dmarc string) []
 	}
 	return out
 }
+
+// FeedEntry is a demo KEV and EPSS record of one CVE.
+type FeedEntry struct {
+	CVE, Vendor, Product, Name, DateAdded, DueDate string
+	Ransomware                                     bool
+	EPSS, Percentile                               float64
+}
+
+// Feeds is the demo's feed snapshot for the CVEs of its findings, so that the
+// KEV badges and the score's KEV rule show before an operator imports the
+// real files. The CVEs are in CISA KEV; the dates and EPSS figures are
+// approximate (demo data, marked as such in the import log), and an import of
+// the real files replaces them.
+var Feeds = []FeedEntry{
+	{"CVE-2024-3400", "Palo Alto Networks", "PAN-OS", "Palo Alto Networks PAN-OS Command Injection Vulnerability", "2024-04-12", "2024-04-19", false, 0.943, 0.999},
+	{"CVE-2024-21762", "Fortinet", "FortiOS", "Fortinet FortiOS Out-of-Bound Write Vulnerability", "2024-02-09", "2024-02-16", false, 0.922, 0.998},
+	{"CVE-2023-4966", "Citrix", "NetScaler ADC and NetScaler Gateway", "Citrix NetScaler ADC and NetScaler Gateway Buffer Overflow Vulnerability", "2023-10-18", "2023-11-08", true, 0.944, 0.999},
+	{"CVE-2021-44228", "Apache", "Log4j2", "Apache Log4j2 Remote Code Execution Vulnerability", "2021-12-10", "2021-12-24", true, 0.944, 0.999},
+	{"CVE-2019-0708", "Microsoft", "Remote Desktop Services", "Microsoft Remote Desktop Services Remote Code Execution Vulnerability", "2021-11-03", "2022-05-03", true, 0.945, 0.999},
+	{"CVE-2017-0144", "Microsoft", "SMBv1", "Microsoft SMBv1 Remote Code Execution Vulnerability", "2022-02-10", "2022-08-10", true, 0.943, 0.999},
+	{"CVE-2023-46604", "Apache", "ActiveMQ", "Apache ActiveMQ Deserialization of Untrusted Data Vulnerability", "2023-11-02", "2023-11-23", true, 0.941, 0.999},
+	{"CVE-2022-22965", "VMware", "Spring Framework", "Spring Framework JDK 9+ Remote Code Execution Vulnerability", "2022-04-04", "2022-04-25", false, 0.943, 0.999},
+}

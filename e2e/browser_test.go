@@ -47,7 +47,11 @@ func startServer(t *testing.T) string {
 	}
 	t.Cleanup(func() { st.Close() })
 	ctx := anbao.WithPrincipal(context.Background(), anbao.SystemPrincipal("e2e"))
-	if err := st.LoadDemo(ctx, demo.Generate(2026, 400)); err != nil {
+	pilot := demo.Generate(2026, 400)
+	if err := st.LoadDemo(ctx, pilot); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadDemoAssessments(ctx, pilot, demo.GenerateAssessments(pilot, 2026)); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})

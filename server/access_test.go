@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,6 +64,14 @@ func (e *testEnv) fixtures() *fixtures {
 	f.vals["foreign_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["foreign_ent"])
 	xjur := one("SELECT jurisdiction FROM organisations WHERE id = $1", f.vals["foreign_ent"])
 	f.vals["foreign_jur"] = xjur
+	for _, k := range []string{"ent1", "foreign_ent"} {
+		id, _ := strconv.ParseInt(f.vals[k], 10, 64)
+		rec, err := e.st.CurrentScore(sysCtx(), id)
+		if err != nil {
+			t.Fatalf("fixture score of %s: %v", k, err)
+		}
+		f.vals[k+"_score"] = strconv.FormatInt(rec.ID, 10)
+	}
 	f.vals["pending"] = one("SELECT CAST(MIN(id) AS TEXT) FROM organisations WHERE status = 'pending'")
 	f.vals["ent1_admin_user"] = one("SELECT CAST(id AS TEXT) FROM users WHERE username = 'ent1.admin'")
 	f.vals["ent1_uscc"] = one("SELECT uscc FROM organisations WHERE id = $1", f.vals["ent1"])
@@ -109,6 +118,11 @@ func matrixCases() []matrixCase {
 	readForeign := with(visible(seeForeign), "op.expert", 403)
 	readNone := with(all(404), "op.expert", 403)
 	entUsers := []string{"ent1.admin", "ent1.member"}
+	asmSee1 := []string{"op.admin", "op.auditor", "ins1.admin", "ins1.uw", "prov1.admin", "prov1.analyst", "ent1.admin", "ent1.member"}
+	asmRead1 := only(200, 403, asmSee1...)
+	asmSeeForeign := []string{"op.admin", "op.auditor"}
+	asmReadForeign := with(only(200, 403, asmSeeForeign...), "ins1.admin", 404, "ins1.uw", 404, "prov1.admin", 404, "prov1.analyst", 404,
+		"ent1.admin", 404, "ent1.member", 404)
 	writeEnt1 := func(status int) map[string]int { return only(status, 403, entUsers...) }
 	writeForeign := only(404, 403, entUsers...)
 	rp := func(path string) string { return "/api/v1/enterprises/" + path }
@@ -247,10 +261,35 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/assessment/aggregates", path: "/api/v1/assessment/aggregates?jurisdiction={foreign_jur}",
 			want: only(200, 403, "op.admin", "miit.admin", "regx.admin")},
 
+		// Scores and expected loss: the assessment's readers (providers by engagement, insurers by sharing; no regulators).
+		{route: "GET /api/v1/enterprises/{id}/score", path: rp("{ent1}/score"), want: asmRead1, marker: `"input_sha256"`, see: asmSee1},
+		{route: "GET /api/v1/enterprises/{id}/score", path: rp("{foreign_ent}/score"), want: asmReadForeign, marker: `"input_sha256"`, see: asmSeeForeign},
+		{route: "GET /api/v1/enterprises/{id}/score", path: rp("{ins2}/score"), want: with(only(404, 403, asmSee1...), "ins1.claims", 403)},
+		{route: "GET /api/v1/enterprises/{id}/scores", path: rp("{ent1}/scores"), want: asmRead1, marker: `"methodology"`, see: asmSee1},
+		{route: "GET /api/v1/enterprises/{id}/scores", path: rp("{foreign_ent}/scores"), want: asmReadForeign},
+		{route: "GET /api/v1/enterprises/{id}/scores/{score_id}", path: rp("{ent1}/scores/{ent1_score}"), want: asmRead1, marker: `"input"`, see: asmSee1},
+		{route: "GET /api/v1/enterprises/{id}/scores/{score_id}", path: rp("{ent1}/scores/{foreign_ent_score}"), want: only(404, 403, asmSee1...)},
+		{route: "GET /api/v1/enterprises/{id}/scores/{score_id}", path: rp("{foreign_ent}/scores/{foreign_ent_score}"), want: asmReadForeign},
+		{route: "GET /api/v1/enterprises/{id}/scores/{score_id}/reproduce", path: rp("{ent1}/scores/{ent1_score}/reproduce"), want: asmRead1, marker: `"identical":true`, see: asmSee1},
+		{route: "GET /api/v1/enterprises/{id}/scores/{score_id}/reproduce", path: rp("{foreign_ent}/scores/{foreign_ent_score}/reproduce"), want: asmReadForeign},
+		{route: "GET /api/v1/enterprises/{id}/expected-loss", path: rp("{ent1}/expected-loss"), want: asmRead1, marker: `"what_if"`, see: asmSee1},
+		{route: "GET /api/v1/enterprises/{id}/expected-loss", path: rp("{foreign_ent}/expected-loss"), want: asmReadForeign},
+		{route: "POST /api/v1/scores/recompute", path: "/api/v1/scores/recompute", want: only(200, 403, "op.admin"), marker: `"enterprises"`, see: []string{"op.admin"}},
+		{route: "GET /api/v1/score-methodologies", path: "/api/v1/score-methodologies", want: all(200), marker: `"score/2026.2"`, see: matrixRoles[1:]},
+		{route: "GET /api/v1/score-methodologies/{version...}", path: "/api/v1/score-methodologies/score/2026.1", want: all(200), marker: `"rules"`, see: matrixRoles[1:]},
+		{route: "GET /api/v1/score-methodologies/{version...}", path: "/api/v1/score-methodologies/score/1999.1", want: all(404)},
+
+		// Vulnerability feeds: the operator's admin imports, everyone looks up.
+		{route: "POST /api/v1/vulnfeeds/kev", path: "/api/v1/vulnfeeds/kev", body: `{"catalogVersion":`, want: only(400, 403, "op.admin")},
+		{route: "POST /api/v1/vulnfeeds/epss", path: "/api/v1/vulnfeeds/epss", body: "cve,epss\n", want: only(400, 403, "op.admin")},
+		{route: "GET /api/v1/vulnfeeds", path: "/api/v1/vulnfeeds", want: all(200)},
+		{route: "GET /api/v1/vulnfeeds/cve/{cve}", path: "/api/v1/vulnfeeds/cve/CVE-2021-44228", want: all(404)},
+		{route: "GET /api/v1/vulnfeeds/cve/{cve}", path: "/api/v1/vulnfeeds/cve/log4shell", want: all(400)},
+
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},
-	}, rpCases...)
+	}, append(rpCases, engagementMatrixCases()...)...)
 }
 
 func TestAccessMatrix(t *testing.T) {
@@ -261,6 +300,7 @@ func TestAccessMatrix(t *testing.T) {
 		tok := decodeBody[TokenCreated](t, e.as("ins1.admin", "POST", "/api/v1/tokens", `{"name":"owned","scopes":["read"],"expires_in_days":3}`))
 		f.vals["ins1_token"] = fmt.Sprint(tok.Detail.ID)
 		e.riskProfileFixtures(f)
+		e.engagementFixtures(f)
 
 		covered := map[string]bool{}
 		for _, c := range matrixCases() {

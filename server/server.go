@@ -102,13 +102,22 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerQuantAPI()
 	s.registerRiskProfileAPI()
 	s.registerSharingAPI()
+	s.registerEngagementAPI()
 	s.registerSupervisionAPI()
+	s.registerAssessmentAPI()
+	s.registerFeedsAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerAssessmentUI(); err != nil {
+		return nil, err
+	}
 	if err := s.registerSupervisionUI(); err != nil {
 		return nil, err
 	}
 	if err := s.registerRiskProfileUI(); err != nil {
+		return nil, err
+	}
+	if err := s.registerEngagementUI(); err != nil {
 		return nil, err
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)

@@ -38,8 +38,8 @@ func seedScores(t *testing.T, e *testEnv) int {
 
 func TestSupervisionPage(t *testing.T) {
 	e := newTestEnv(t, storetest.Open(t, store.SQLite), 600)
+	f := e.fixtures() // before the synthetic scores: the fixtures compute real ones
 	n := seedScores(t, e)
-	f := e.fixtures()
 
 	rec := e.as("op.admin", "GET", "/api/v1/assessment/aggregates", "")
 	agg := decodeBody[store.ScoreAggregates](t, rec)

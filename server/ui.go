@@ -195,12 +195,16 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	if pr.OrgID != 0 && anbao.Can(pr, anbao.ActOrgRead) {
 		add("myorg", "/organisations/"+strconv.FormatInt(pr.OrgID, 10))
 	}
+	if pr.OrgKind == anbao.KindProvider || pr.OrgKind == anbao.KindEnterprise {
+		add("engagements", "/engagements")
+	}
 	if anbao.Can(pr, anbao.ActQuantRun) {
 		add("quant", "/quant")
 	}
 	if anbao.Can(pr, anbao.ActAssessmentAggregate) {
 		add("supervision", "/supervision/scores")
 	}
+	add("methodology", "/methodology")
 	if anbao.Can(pr, anbao.ActAuditRead) {
 		add("audit", "/audit")
 	}

@@ -52,7 +52,8 @@ func scanScore(sc interface{ Scan(...any) error }, full bool) (*ScoreRecord, err
 }
 
 // LatestScore returns enterprise id's latest score with its explanation and
-// input, or nil when it has none.
+// input, or nil when it has none. The explanation is recomputed from the
+// input (see withExplanation).
 func (s *Store) LatestScore(ctx context.Context, enterpriseID int64) (*ScoreRecord, error) {
 	if err := s.readableAssessment(ctx, s.read, anbao.PrincipalFrom(ctx), enterpriseID); err != nil {
 		return nil, err
@@ -62,7 +63,10 @@ func (s *Store) LatestScore(ctx context.Context, enterpriseID int64) (*ScoreReco
 	if isNoRows(err) {
 		return nil, nil
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, withExplanation(r)
 }
 
 // GetScore returns one score of enterprise id, whole.
@@ -75,7 +79,10 @@ func (s *Store) GetScore(ctx context.Context, enterpriseID, id int64) (*ScoreRec
 	if isNoRows(err) {
 		return nil, anbao.ErrNotFound("score")
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, withExplanation(r)
 }
 
 // ScoreHistory lists enterprise id's scores, newest first, without their
@@ -117,10 +124,33 @@ func (s *Store) SaveScores(ctx context.Context, recs []*ScoreRecord) error {
 	return s.inTx(ctx, func(t *tx) error { return t.saveScores(recs, p) })
 }
 
-// saveScores inserts recs in batches: a re-scoring of every enterprise is
-// a few thousand rows, written in one transaction.
+// saveScores inserts recs and audits them: one entry per score, or one for a
+// recomputation of many.
 func (t *tx) saveScores(recs []*ScoreRecord, p *anbao.Principal) error {
-	const batch = 200
+	if err := t.insertScores(recs, p); err != nil {
+		return err
+	}
+	// A recomputation of many enterprises is one act of the operator: one
+	// audit entry for it, naming the methodology and the number of scores.
+	if len(recs) > 1 {
+		first, last := recs[0], recs[len(recs)-1]
+		return t.audit(auditChange{"score.recompute", "score", fmt.Sprintf("%d-%d", first.ID, last.ID), 0, nil,
+			map[string]any{"methodology": first.Methodology, "scores": len(recs), "reason": first.Reason}})
+	}
+	for _, r := range recs {
+		summary := map[string]any{"methodology": r.Methodology, "overall": r.Overall, "grade": r.Grade,
+			"input_sha256": r.InputSHA256, "reason": r.Reason}
+		if err := t.audit(auditChange{"score.compute", "score", r.ID, r.EnterpriseID, nil, summary}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertScores inserts recs in batches (a re-scoring of every enterprise is a
+// few thousand rows) and makes each enterprise's last one its latest.
+func (t *tx) insertScores(recs []*ScoreRecord, p *anbao.Principal) error {
+	const batch = 80 // 880 parameters: see insertRows
 	now := t.s.now()
 	for start := 0; start < len(recs); start += batch {
 		part := recs[start:min(start+batch, len(recs))]
@@ -132,7 +162,12 @@ func (t *tx) saveScores(recs []*ScoreRecord, p *anbao.Principal) error {
 				sb.WriteString(",")
 			}
 			sb.WriteString("(" + placeholders(len(args)+1, 11) + ")")
-			r.ComputedAt, r.ComputedBy = now, p.Username
+			if r.ComputedAt == "" {
+				r.ComputedAt = now
+			}
+			if r.ComputedBy == "" {
+				r.ComputedBy = p.Username
+			}
 			args = append(args, r.EnterpriseID, r.Methodology, r.Overall, r.Grade, string(r.Factors), string(r.Result),
 				string(r.Input), r.InputSHA256, r.Reason, r.ComputedAt, r.ComputedBy)
 		}
@@ -156,7 +191,18 @@ func (t *tx) saveScores(recs []*ScoreRecord, p *anbao.Principal) error {
 		sb.Reset()
 		sb.WriteString(`INSERT INTO latest_scores (enterprise_id, score_id, methodology, overall, grade, computed_at) VALUES `)
 		args = args[:0]
-		for i, r := range part {
+		// One row per enterprise: PostgreSQL refuses to upsert a row twice in one statement.
+		last := map[int64]*ScoreRecord{}
+		for _, r := range part {
+			last[r.EnterpriseID] = r
+		}
+		var latest []*ScoreRecord
+		for _, r := range part {
+			if last[r.EnterpriseID] == r {
+				latest = append(latest, r)
+			}
+		}
+		for i, r := range latest {
 			if i > 0 {
 				sb.WriteString(",")
 			}
@@ -166,20 +212,6 @@ func (t *tx) saveScores(recs []*ScoreRecord, p *anbao.Principal) error {
 		sb.WriteString(` ON CONFLICT (enterprise_id) DO UPDATE SET score_id = excluded.score_id, methodology = excluded.methodology,
 			overall = excluded.overall, grade = excluded.grade, computed_at = excluded.computed_at`)
 		if _, err := t.ExecContext(t.ctx, sb.String(), args...); err != nil {
-			return err
-		}
-	}
-	// A recomputation of many enterprises is one act of the operator: one
-	// audit entry for it, naming the methodology and the number of scores.
-	if len(recs) > 1 {
-		first, last := recs[0], recs[len(recs)-1]
-		return t.audit(auditChange{"score.recompute", "score", fmt.Sprintf("%d-%d", first.ID, last.ID), 0, nil,
-			map[string]any{"methodology": first.Methodology, "scores": len(recs), "reason": first.Reason}})
-	}
-	for _, r := range recs {
-		summary := map[string]any{"methodology": r.Methodology, "overall": r.Overall, "grade": r.Grade,
-			"input_sha256": r.InputSHA256, "reason": r.Reason}
-		if err := t.audit(auditChange{"score.compute", "score", r.ID, r.EnterpriseID, nil, summary}); err != nil {
 			return err
 		}
 	}

@@ -2,18 +2,29 @@ package store_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/anbao/anbao"
+	"github.com/anbao/anbao/assess"
 	"github.com/anbao/anbao/store"
 	"github.com/anbao/anbao/store/storetest"
 )
 
-func scoreRec(ent int64, overall float64, grade string) *store.ScoreRecord {
-	return &store.ScoreRecord{EnterpriseID: ent, Methodology: "score/test", Overall: overall, Grade: grade,
-		Factors: json.RawMessage(`{"identity_access":50}`), Result: json.RawMessage(`{"items":[]}`),
-		Input: json.RawMessage(`{}`), InputSHA256: fmt.Sprintf("%064d", int(overall)), Reason: store.ScoreInputs}
+// scoreRec is a real score of a small input: with mfa, MFA on remote access answered yes.
+func scoreRec(t testing.TB, ent int64, mfa bool) *store.ScoreRecord {
+	t.Helper()
+	in := &assess.Input{Answers: map[string]assess.Answer{}, Findings: []assess.Finding{}}
+	if mfa {
+		yes := true
+		in.Answers["mfa_remote"] = assess.Answer{Bool: &yes}
+	}
+	m := assess.Current().Version
+	res, err := assess.Score(m, in)
+	must(t, err)
+	canon, err := in.CanonicalJSON()
+	must(t, err)
+	return &store.ScoreRecord{EnterpriseID: ent, Methodology: m, Overall: res.Overall, Grade: res.Grade,
+		Factors: json.RawMessage(`{}`), Result: json.RawMessage(`{}`), Input: canon, InputSHA256: res.InputSHA256, Reason: store.ScoreInputs}
 }
 
 // Scores are kept as history, the latest tracked per enterprise, and read
@@ -29,21 +40,27 @@ func TestScoreHistory(t *testing.T) {
 		if r != nil {
 			t.Fatalf("latest before any score = %+v", r)
 		}
-		must(t, st.SaveScores(ctx, []*store.ScoreRecord{scoreRec(ent, 61, "C")}))
-		must(t, st.SaveScores(ctx, []*store.ScoreRecord{scoreRec(ent, 72, "B")}))
+		low, high := scoreRec(t, ent, false), scoreRec(t, ent, true)
+		if high.Overall <= low.Overall {
+			t.Fatalf("MFA answered yes scores %v, not above %v", high.Overall, low.Overall)
+		}
+		must(t, st.SaveScores(ctx, []*store.ScoreRecord{low}))
+		must(t, st.SaveScores(ctx, []*store.ScoreRecord{high}))
 		r, err = st.LatestScore(ctx, ent)
 		must(t, err)
-		if r == nil || r.Overall != 72 || r.Grade != "B" || string(r.Result) != `{"items":[]}` || r.ComputedBy != "ent1.admin" {
-			t.Fatalf("latest = %+v", r)
+		var res assess.Result
+		must(t, json.Unmarshal(r.Result, &res))
+		if r.Overall != high.Overall || r.ComputedBy != "ent1.admin" || res.Overall != high.Overall || len(res.Items) == 0 {
+			t.Fatalf("latest = %+v with explanation %+v", r, res)
 		}
 		h, err := st.ScoreHistory(ctx, ent, anbao.Page{})
 		must(t, err)
-		if h.Total != 2 || h.Items[0].Overall != 72 || h.Items[1].Overall != 61 || h.Items[0].Result != nil {
+		if h.Total != 2 || h.Items[0].Overall != high.Overall || h.Items[1].Overall != low.Overall || h.Items[0].Result != nil {
 			t.Errorf("history = %+v", h)
 		}
 		got, err := st.GetScore(ctx, ent, h.Items[1].ID)
 		must(t, err)
-		if got.Overall != 61 || string(got.Input) != "{}" {
+		if got.Overall != low.Overall || got.InputSHA256 != low.InputSHA256 {
 			t.Errorf("get = %+v", got)
 		}
 		_, err = st.GetScore(ctx, orgOf(t, st, "ent2.admin"), h.Items[1].ID)
@@ -74,7 +91,9 @@ func TestAggregateScores(t *testing.T) {
 			var jur string
 			must(t, rows.Scan(&id, &jur))
 			byJur[jur] = append(byJur[jur], id)
-			recs = append(recs, scoreRec(id, float64(40+i%50), "C"))
+			r := scoreRec(t, id, false)
+			r.Overall, r.Grade = float64(40+i%50), "C"
+			recs = append(recs, r)
 			i++
 		}
 		must(t, rows.Err())

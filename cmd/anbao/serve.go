@@ -91,6 +91,9 @@ func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log inte
 	if err := st.LoadDemo(systemCtx(ctx, "demo"), pilot); err != nil {
 		return false, fmt.Errorf("load demo: %w", err)
 	}
+	if err := st.LoadDemoAssessments(systemCtx(ctx, "demo"), pilot, demo.GenerateAssessments(pilot, seed)); err != nil {
+		return false, fmt.Errorf("load demo assessments: %w", err)
+	}
 	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "ms", time.Since(t).Milliseconds())
 	return true, nil
 }
