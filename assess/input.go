@@ -490,3 +490,18 @@ func ParseInput(data []byte) (*Input, error) {
 	}
 	return &in, nil
 }
+
+// MarshalJSON writes an empty multiple choice ("none of these") as
+// "choices": [], which omitempty would drop, turning the answer into an
+// unanswered one when a snapshot is read back.
+func (a Answer) MarshalJSON() ([]byte, error) {
+	type plain Answer
+	b, err := json.Marshal(plain(a))
+	if err != nil || a.Choices == nil || len(a.Choices) > 0 {
+		return b, err
+	}
+	if string(b) == "{}" {
+		return []byte(`{"choices":[]}`), nil
+	}
+	return append([]byte(`{"choices":[],`), b[1:]...), nil
+}

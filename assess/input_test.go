@@ -49,3 +49,24 @@ func TestValidateRejects(t *testing.T) {
 		t.Error("unknown field accepted")
 	}
 }
+
+// "None of these" survives the snapshot: the stored input scores the same.
+func TestEmptyChoicesSurviveTheSnapshot(t *testing.T) {
+	in := &Input{Answers: map[string]Answer{"funds_transfer_controls": {Choices: []string{}}}, Findings: []Finding{}}
+	b, err := in.CanonicalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseInput(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := back.Answers["funds_transfer_controls"].Choices; c == nil || len(c) != 0 {
+		t.Fatalf("read back %q as %#v", b, back.Answers["funds_transfer_controls"])
+	}
+	x, _ := Score(Current().Version, in)
+	y, _ := Score(Current().Version, back)
+	if x.Overall != y.Overall || x.InputSHA256 != y.InputSHA256 {
+		t.Errorf("scored %v then %v", x.Overall, y.Overall)
+	}
+}

@@ -83,7 +83,7 @@ func TestDeterministicAndHashStable(t *testing.T) {
 		for _, k := range keys {
 			v := in.Answers[k]
 			if v.Choices != nil {
-				c := append([]string(nil), v.Choices...)
+				c := append([]string{}, v.Choices...) // keep "none of these" distinct from unanswered
 				r.Shuffle(len(c), func(i, j int) { c[i], c[j] = c[j], c[i] })
 				v.Choices = c
 			}
