@@ -205,7 +205,7 @@ func assessOne(r *rand.Rand, ref int, o *anbao.Organisation, prov int) Assessmen
 		dm = "quarantine"
 	}
 	choice("dmarc", dm)
-	var ftc []string
+	ftc := []string{}
 	for i, c := range []string{"dual_approval", "callback", "authorised_staff", "new_payee_check"} {
 		if has(0.25 + 0.1*float64(i)) {
 			ftc = append(ftc, c)

@@ -41,8 +41,21 @@ func TestAssessmentJourney(t *testing.T) {
 	do(t, ctx, "open my organisation's enterprise page, then the assessment",
 		chromedp.Navigate(base+"/enterprises"),
 		chromedp.Evaluate[chromedp.Void](`location.href = "/enterprises/" + document.querySelector("a.nav-myorg").getAttribute("href").split("/").pop()`),
-		chromedp.WaitVisible(chromedp.ID("to-assessment")),
-		chromedp.Click(chromedp.ID("to-assessment")),
+		chromedp.WaitVisible(chromedp.ID("to-questionnaire")),
+		chromedp.Click(chromedp.ID("to-questionnaire")),
+		chromedp.WaitVisible(chromedp.ID("qn-form")),
+	)
+	// Answer a question in the questionnaire and save: the answer is kept, as a new revision.
+	do(t, ctx, "answer MFA on remote access: yes, and save",
+		chromedp.Click(chromedp.CSS(`input[name="q_mfa_remote"][value="yes"]`)),
+		chromedp.Click(chromedp.ID("qn-save")),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-success`)),
+	)
+	if !eval[bool](t, ctx, `document.querySelector('input[name="q_mfa_remote"][value="yes"]').checked`) {
+		t.Fatal("the saved answer is not shown")
+	}
+	do(t, ctx, "open the score",
+		chromedp.Click(chromedp.ID("to-score")),
 		chromedp.WaitVisible(chromedp.ID("asm-overall")),
 		chromedp.Poll[chromedp.Void](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second)),
 	)
@@ -77,15 +90,17 @@ func TestAssessmentJourney(t *testing.T) {
 	if insurer == "" {
 		t.Fatal("no insurer offered to share with")
 	}
-	do(t, ctx, "share", chromedp.Click(chromedp.ID("share-submit")), chromedp.WaitVisible(chromedp.ID("asm-shares")))
+	do(t, ctx, "share", chromedp.Click(chromedp.ID("share-submit")), chromedp.WaitVisible(chromedp.CSS(".alert-success")))
 	row := eval[string](t, ctx, `Array.from(document.querySelectorAll("#asm-shares tbody tr")).map(function (r) { return r.innerText; }).filter(function (x) { return x.indexOf(`+jsString(insurer)+`) >= 0; }).join("|")`)
 	if !strings.Contains(row, "共享中") {
 		t.Fatalf("after sharing, the row of %s reads %q", insurer, row)
 	}
+	do(t, ctx, "reload without the flash", chromedp.Evaluate[chromedp.Void](`location.href = location.pathname`),
+		chromedp.WaitVisible(chromedp.ID("asm-shares")), chromedp.WaitNotPresent(chromedp.CSS(".alert-success")))
 	eval[bool](t, ctx, `(window.confirm = function () { return true; }, true)`)
 	do(t, ctx, "stop sharing",
 		chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll("#asm-shares tbody tr")).filter(function (r) { return r.innerText.indexOf(`+jsString(insurer)+`) >= 0; })[0].querySelector("button").click()`),
-		chromedp.WaitVisible(chromedp.ID("asm-shares")))
+		chromedp.WaitVisible(chromedp.CSS(".alert-success")))
 	row = eval[string](t, ctx, `Array.from(document.querySelectorAll("#asm-shares tbody tr")).map(function (r) { return r.innerText; }).filter(function (x) { return x.indexOf(`+jsString(insurer)+`) >= 0; }).join("|")`)
 	if !strings.Contains(row, "已于") {
 		t.Errorf("after stopping, the row of %s reads %q", insurer, row)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/i18n"
+	"github.com/anbao/anbao/store"
 )
 
 // statusOf is the one table from application error codes to HTTP statuses.
@@ -71,6 +72,13 @@ func (s *Server) errorBody(r *http.Request, err error) (int, ErrorBody) {
 	var mp *modelProblems
 	if errors.As(err, &mp) {
 		body.Message, body.Problems = mp.localize(lang(r))
+	}
+	var ae *store.AnswerErrors
+	if errors.As(err, &ae) {
+		for _, p := range ae.Problems {
+			body.Problems = append(body.Problems, ErrorProblem{Path: "answers." + p.Question, Code: p.Key,
+				Message: i18n.T(lang(r), p.Key, p.Args...)})
+		}
 	}
 	return statusOf[e.Code], body
 }

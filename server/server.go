@@ -106,8 +106,12 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerSupervisionAPI()
 	s.registerAssessmentAPI()
 	s.registerFeedsAPI()
+	s.registerQuestionnaireAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerQuestionnaireUI(); err != nil {
+		return nil, err
+	}
 	if err := s.registerAssessmentUI(); err != nil {
 		return nil, err
 	}
