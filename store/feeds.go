@@ -189,16 +189,40 @@ func (s *Store) ImportEPSS(ctx context.Context, r io.Reader) (*FeedImport, error
 		if _, err := t.ExecContext(ctx, "DELETE FROM epss_scores"); err != nil {
 			return err
 		}
-		const per = 3
-		batch := make([][]any, 0, 300)
+		// One statement of a full batch, prepared once: preparing a 300-row
+		// INSERT per batch cost SQLite half the import time.
+		const per, full = 3, 900 / 3
+		var q strings.Builder
+		q.WriteString("INSERT INTO epss_scores (cve, epss, percentile) VALUES ")
+		for i := range full {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(" + placeholders(i*per+1, per) + ")")
+		}
+		stmt, err := t.PrepareContext(ctx, q.String())
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		args := make([]any, 0, full*per)
 		flush := func() error {
-			err := t.insertRows("epss_scores", "cve, epss, percentile", batch)
-			batch = batch[:0]
+			var err error
+			if len(args) == full*per {
+				_, err = stmt.ExecContext(ctx, args...)
+			} else if len(args) > 0 {
+				rows := make([][]any, 0, len(args)/per)
+				for i := 0; i < len(args); i += per {
+					rows = append(rows, args[i:i+per])
+				}
+				err = t.insertRows("epss_scores", "cve, epss, percentile", rows)
+			}
+			args = args[:0]
 			return err
 		}
 		h, err := vulnfeed.ReadEPSS(src, func(row vulnfeed.Row) error {
-			batch = append(batch, []any{row.CVE, row.EPSS, row.Percentile})
-			if len(batch) == 900/per {
+			args = append(args, row.CVE, row.EPSS, row.Percentile)
+			if len(args) == full*per {
 				return flush()
 			}
 			return nil
