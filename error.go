@@ -16,6 +16,7 @@ const (
 	ETOOMANY      = "too_many_requests"
 	ETOOLARGE     = "too_large"
 	EPRECONDITION = "precondition_required"
+	EUNAVAILABLE  = "unavailable" // a service the request needs is not available here (503)
 )
 
 // Error is an application error: a machine code, a message key that the UI and

@@ -305,6 +305,11 @@ func matrixCases() []matrixCase {
 		{route: "POST /api/v1/enterprises/{id}/questionnaire/carry-forward", path: rp("{ent1}/questionnaire/carry-forward"), want: writeEnt1(409)},
 		{route: "POST /api/v1/enterprises/{id}/questionnaire/carry-forward", path: rp("{foreign_ent}/questionnaire/carry-forward"), want: writeForeign},
 
+		// Signed reports: the engaged provider's admin signs; the assessment's readers read.
+		{route: "POST /api/v1/engagements/{eid}/report", path: "/api/v1/engagements/999999/report", body: `{"conclusion":"x"}`, want: only(404, 403, "prov1.admin")},
+		{route: "GET /api/v1/engagements/{eid}/reports", path: "/api/v1/engagements/999999/reports", want: only(404, 403, asmSee1...)},
+		{route: "GET /api/v1/reports/{rid}", path: "/api/v1/reports/999999", want: only(404, 403, asmSee1...)},
+
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},

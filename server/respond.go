@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	anbao.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	anbao.EPRECONDITION: http.StatusUnprocessableEntity,
 	anbao.EINTERNAL:     http.StatusInternalServerError,
+	anbao.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // ErrorBody is the JSON shape of every API error.

@@ -107,8 +107,12 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerAssessmentAPI()
 	s.registerFeedsAPI()
 	s.registerQuestionnaireAPI()
+	s.registerReportAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerReportUI(); err != nil {
+		return nil, err
+	}
 	if err := s.registerQuestionnaireUI(); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,7 @@ type uiEngData struct {
 	Findings     *store.ItemList[*store.Finding]
 	Finding      *store.Finding
 	Today        string
+	Reports      []*store.Report // the engagement's signed reports
 }
 
 func (u *uiRenderer) addEngagementPages() error {
@@ -167,6 +168,9 @@ func (s *Server) engPage(w http.ResponseWriter, r *http.Request, status int, id 
 			return
 		}
 		d.Findings = nil
+	}
+	if d.Findings != nil {
+		d.Reports, _ = s.store.ListReports(ctx, id)
 	}
 	if formErr != nil {
 		status = p.setError(form, r.PostForm, formErr, s, r)
