@@ -63,6 +63,7 @@ Usage:
   anbao backup        [--data DIR] FILE
   anbao quant run     MODEL.yaml [--trials 100000] [--seed 1] [--workers N] [--format table|json|csv]
                       [--lec FILE] [--compare AFTER.yaml] [--levels 0.9,0.95,0.99] [--quantiles …] [--lec-points 40]
+  anbao vulnfeed import [--data DIR | --database-url URL] [--kev FILE] [--epss FILE]
   anbao version
 
 Every flag also reads an environment variable: ANBAO_ADDR, ANBAO_DATA, ANBAO_DATABASE_URL,
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "quant":
 		return cmdQuant(ctx, rest, stdout, stderr)
+	case "vulnfeed":
+		return cmdVulnfeed(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "anbao", versionString())
 		return nil
