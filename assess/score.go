@@ -1,6 +1,8 @@
 package assess
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
 	"slices"
 	"sort"
@@ -110,20 +112,36 @@ func Score(version string, in *Input) (*Result, error) { return score(version, i
 // Summary computes the score of in like Score, without the explanation
 // (no items, recommendations or referrals): what a stored score keeps, at a
 // fraction of the cost, since the explanation re-scores every remedial item.
-func Summary(version string, in *Input) (*Result, error) { return score(version, in, false) }
+func Summary(version string, in *Input) (*Result, error) {
+	r, _, err := scoreCanon(version, in, false)
+	return r, err
+}
+
+// Snapshot is Summary with the canonical input JSON it hashed: what a stored
+// score keeps, with the input encoded once.
+func Snapshot(version string, in *Input) (*Result, []byte, error) {
+	return scoreCanon(version, in, false)
+}
 
 func score(version string, in *Input, explain bool) (*Result, error) {
+	r, _, err := scoreCanon(version, in, explain)
+	return r, err
+}
+
+func scoreCanon(version string, in *Input, explain bool) (*Result, []byte, error) {
 	m := lookup(version)
 	if m == nil {
-		return nil, inErr("methodology", CodeUnknownScore, "unknown methodology version %q", version)
+		return nil, nil, inErr("methodology", CodeUnknownScore, "unknown methodology version %q", version)
 	}
 	if err := in.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	hash, err := in.Hash()
+	canon, err := in.CanonicalJSON()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	sum := sha256.Sum256(canon)
+	hash := hex.EncodeToString(sum[:])
 	s := &scorer{m: m, in: in, explain: explain}
 	s.run()
 	bp := s.overallBP()
@@ -142,7 +160,7 @@ func score(version string, in *Input, explain bool) (*Result, error) {
 	}
 	if !explain {
 		r.Recommendations, r.Referrals = []Recommendation{}, []Referral{}
-		return r, nil
+		return r, canon, nil
 	}
 	r.Referrals = referrals(in)
 	now := controlsOf(in)
@@ -168,7 +186,7 @@ func score(version string, in *Input, explain bool) (*Result, error) {
 		}
 	}
 	r.Recommendations = recommend(r)
-	return r, nil
+	return r, canon, nil
 }
 
 // recommend ranks the remedial items that raise the score or the grade by

@@ -148,3 +148,18 @@ func validAnswer(id string) store.AnswerInput {
 	}
 	return ans(`{"text":"张三 010-12345678"}`)
 }
+
+// The fast path reads stored answers exactly as encoding/json does.
+func TestDecodeStoredValue(t *testing.T) {
+	for _, raw := range []string{`{"bool":true}`, `{"bool":false}`, `{"choice":"edr"}`, `{"choice":"a\"b"}`, `{"choices":[]}`,
+		`{"int":5}`, `{"list":["a.cn"]}`, `{"choice":"x","text":"y"}`} {
+		got, err := store.DecodeStoredValueForTest(raw)
+		var want qbank.Value
+		werr := json.Unmarshal([]byte(raw), &want)
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(want)
+		if (err == nil) != (werr == nil) || string(a) != string(b) {
+			t.Errorf("%s: %s %v, want %s %v", raw, a, err, b, werr)
+		}
+	}
+}

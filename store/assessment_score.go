@@ -4,10 +4,13 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/anbao/anbao"
@@ -100,11 +103,7 @@ func (s *Store) assessmentInputs(ctx context.Context, db querier, ids []int64) (
 
 // scoreRecord computes the score of in under methodology and wraps it for storage.
 func scoreRecord(ent int64, methodology, reason string, in *assess.Input) (*ScoreRecord, error) {
-	res, err := assess.Summary(methodology, in)
-	if err != nil {
-		return nil, err
-	}
-	canon, err := in.CanonicalJSON()
+	res, canon, err := assess.Snapshot(methodology, in)
 	if err != nil {
 		return nil, err
 	}
@@ -210,16 +209,14 @@ func (s *Store) RecomputeScores(ctx context.Context) (*RecomputeReport, error) {
 	}
 	rep.LoadMS = time.Since(start).Milliseconds()
 	start = time.Now()
-	recs := make([]*ScoreRecord, 0, len(inputs))
-	for id, in := range inputs {
-		rec, err := scoreRecord(id, method, ScoreMethodology, in)
-		if err != nil {
-			return nil, err
-		}
-		if old, ok := prev[id]; !ok || old[0].(float64) != rec.Overall || old[1].(string) != rec.Grade {
+	recs, err := scoreAll(inputs, method)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if old, ok := prev[rec.EnterpriseID]; !ok || old[0].(float64) != rec.Overall || old[1].(string) != rec.Grade {
 			rep.Changed++
 		}
-		recs = append(recs, rec)
 	}
 	// Deterministic order: enterprise id.
 	sortScores(recs)
@@ -304,4 +301,27 @@ func withExplanation(r *ScoreRecord) error {
 	}
 	r.Result = b
 	return nil
+}
+
+// scoreAll scores every input on all cores.
+func scoreAll(inputs map[int64]*assess.Input, method string) ([]*ScoreRecord, error) {
+	ids := make([]int64, 0, len(inputs))
+	for id := range inputs {
+		ids = append(ids, id)
+	}
+	recs := make([]*ScoreRecord, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ids); i += workers {
+				recs[i], errs[i] = scoreRecord(ids[i], method, ScoreMethodology, inputs[ids[i]])
+			}
+		}()
+	}
+	wg.Wait()
+	return recs, errors.Join(errs...)
 }

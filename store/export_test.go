@@ -1,0 +1,4 @@
+package store
+
+// DecodeStoredValueForTest exposes decodeStoredValue to the external tests.
+var DecodeStoredValueForTest = decodeStoredValue
