@@ -60,7 +60,7 @@ func TestSignReport(t *testing.T) {
 			t.Error("an altered report still verifies")
 		}
 		_, err = st.GetReport(as(t, st, "miit.admin"), r.ID)
-		wantErr(t, err, anbao.ENOTFOUND, "")
+		wantErr(t, err, anbao.EFORBIDDEN, "")
 		_, err = st.GetReport(as(t, st, otherAdmin), r.ID)
 		wantErr(t, err, anbao.ENOTFOUND, "")
 		l, err := st.ListReports(pa, eid)
