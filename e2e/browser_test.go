@@ -41,6 +41,13 @@ func chromiumPath(t *testing.T) string {
 // startServer runs Anbao with a demo pilot on a fresh SQLite store.
 func startServer(t *testing.T) string {
 	t.Helper()
+	u, _ := startServerStore(t)
+	return u
+}
+
+// startServerStore is startServer that also returns the store, for fixtures.
+func startServerStore(t *testing.T) (string, *store.Store) {
+	t.Helper()
 	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +67,7 @@ func startServer(t *testing.T) string {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, st
 }
 
 func newBrowser(t *testing.T) context.Context {
