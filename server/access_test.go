@@ -310,6 +310,13 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/engagements/{eid}/reports", path: "/api/v1/engagements/999999/reports", want: only(404, 403, asmSee1...)},
 		{route: "GET /api/v1/reports/{rid}", path: "/api/v1/reports/999999", want: only(404, 403, asmSee1...)},
 
+		{route: "POST /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{ent1}/questionnaire/evidence?question=telepathy&filename=a.txt"),
+			body: "hello", want: writeEnt1(400)},
+		{route: "POST /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{foreign_ent}/questionnaire/evidence?question=mfa_email&filename=a.txt"),
+			body: "hello", want: writeForeign},
+		{route: "GET /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{ent1}/questionnaire/evidence"), want: asmRead1},
+		{route: "GET /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{foreign_ent}/questionnaire/evidence"), want: asmReadForeign},
+
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},

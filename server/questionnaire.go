@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/anbao/anbao"
@@ -131,4 +133,64 @@ func (s *Server) apiCarryForward(w http.ResponseWriter, r *http.Request) (any, e
 		return nil, err
 	}
 	return s.store.CarryForward(r.Context(), ent)
+}
+
+func (s *Server) registerAnswerEvidenceAPI() {
+	const base = "/api/v1/enterprises/{id}/questionnaire/evidence"
+	s.allowBodySuffix("/questionnaire/evidence", store.MaxEvidenceBytes+1<<20)
+	s.api(route{Method: "POST", Path: base, OpID: "addAnswerEvidence", Tag: "questionnaire", Status: 201,
+		Summary: "Attach a file (the request body; ?question=ID&filename=NAME) to an answer: at most 10 MiB, PDF, PNG, JPEG, text, CSV, JSON or ZIP",
+		Query:   []qparam{{Name: "question", Type: "string", Desc: "question id"}, {Name: "filename", Type: "string", Desc: "the file's name"}},
+		Resp:    store.AnswerEvidence{}, handle: s.apiAddAnswerEvidence})
+	s.api(route{Method: "GET", Path: base, OpID: "listAnswerEvidence", Tag: "questionnaire",
+		Summary: "Files attached to the answers, by question", Resp: map[string][]*store.AnswerEvidence{}, handle: s.apiListAnswerEvidence})
+	s.mux.HandleFunc("GET "+base+"/{evid}", s.downloadAnswerEvidence)
+}
+
+func (s *Server) apiAddAnswerEvidence(w http.ResponseWriter, r *http.Request) (any, error) {
+	ent, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	if err := store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, store.MaxEvidenceBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	return s.store.AddAnswerEvidence(r.Context(), ent, q.Get("question"), &store.EvidenceUpload{Filename: q.Get("filename"), Data: data})
+}
+
+func (s *Server) apiListAnswerEvidence(w http.ResponseWriter, r *http.Request) (any, error) {
+	ent, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListAnswerEvidence(r.Context(), ent)
+}
+
+// downloadAnswerEvidence serves a file as an attachment (API token or session).
+func (s *Server) downloadAnswerEvidence(w http.ResponseWriter, r *http.Request) {
+	if anbao.PrincipalFrom(r.Context()) == nil {
+		s.writeError(w, r, anbao.Errorf(anbao.EUNAUTHORIZED, "error.unauthorized"))
+		return
+	}
+	ent, id, err := ids(r, "evid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ev, data, err := s.store.GetAnswerEvidence(r.Context(), ent, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ev.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Anbao-SHA256", ev.SHA256)
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="evidence-%d"; filename*=UTF-8''%s`, ev.ID, rfc5987(ev.Filename)))
+	w.Write(data)
 }

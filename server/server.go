@@ -49,6 +49,16 @@ type Server struct {
 	// bodyLimits raises the request-body cap for the few routes that take
 	// files (feed imports, evidence); keyed by URL path prefix.
 	bodyLimits map[string]int64
+	// bodySuffixes does the same for paths ending so (routes with an id inside).
+	bodySuffixes map[string]int64
+}
+
+// allowBodySuffix raises the body cap to n bytes for request paths ending with suffix.
+func (s *Server) allowBodySuffix(suffix string, n int64) {
+	if s.bodySuffixes == nil {
+		s.bodySuffixes = map[string]int64{}
+	}
+	s.bodySuffixes[suffix] = n
 }
 
 // allowBody raises the body cap to n bytes for requests whose path starts
@@ -63,6 +73,11 @@ func (s *Server) allowBody(prefix string, n int64) {
 // bodyLimit is the body cap for a request path: the longest matching
 // allowBody prefix, else the configured default.
 func (s *Server) bodyLimit(path string) int64 {
+	for suffix, n := range s.bodySuffixes {
+		if strings.HasSuffix(path, suffix) {
+			return n
+		}
+	}
 	limit, best := s.cfg.MaxBodyBytes, -1
 	for prefix, n := range s.bodyLimits {
 		if len(prefix) > best && strings.HasPrefix(path, prefix) {
@@ -107,6 +122,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerAssessmentAPI()
 	s.registerFeedsAPI()
 	s.registerQuestionnaireAPI()
+	s.registerAnswerEvidenceAPI()
 	s.registerReportAPI()
 	s.registerUI()
 	s.registerQuantUI()

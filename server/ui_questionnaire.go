@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,14 +32,17 @@ func (s *Server) registerQuestionnaireUI() error {
 	s.mux.HandleFunc("POST "+base+"/attest", s.uiAuth(s.uiAttest))
 	s.mux.HandleFunc("POST "+base+"/carry-forward", s.uiAuth(s.uiCarryForward))
 	s.mux.HandleFunc("GET "+base+"/attestations/{attestation_id}", s.uiAuth(s.uiAttestation))
+	s.mux.HandleFunc("POST "+base+"/evidence", s.uiAuth(s.uiAnswerEvidence))
+	s.allowBodySuffix("/questionnaire/evidence", store.MaxEvidenceBytes+1<<20)
 	return nil
 }
 
 type uiQuestion struct {
-	Q       *qbank.Question
-	Applies bool
-	Answer  *store.AnswerRow
-	Err     string
+	Q        *qbank.Question
+	Applies  bool
+	Answer   *store.AnswerRow
+	Err      string
+	Evidence []*store.AnswerEvidence
 }
 
 type uiDomain struct {
@@ -87,6 +91,7 @@ func (s *Server) showQuestionnaire(w http.ResponseWriter, r *http.Request, poste
 		CanAnswer: store.MayAnswer(p.P, ent, anbao.ActQuestionnaireAnswer) == nil && !qn.Outdated,
 		CanAttest: store.MayAnswer(p.P, ent, anbao.ActQuestionnaireAttest) == nil && !qn.Outdated}
 	d.Attestations, _ = s.store.ListAttestations(ctx, ent)
+	evidence, _ := s.store.ListAnswerEvidence(ctx, ent)
 	probs := map[string]string{}
 	var ae *store.AnswerErrors
 	if errors.As(saveErr, &ae) {
@@ -102,7 +107,7 @@ func (s *Server) showQuestionnaire(w http.ResponseWriter, r *http.Request, poste
 			if q.Domain != dom {
 				continue
 			}
-			uq := &uiQuestion{Q: q, Applies: qn.Applicable[q.ID], Err: probs[q.ID]}
+			uq := &uiQuestion{Q: q, Applies: qn.Applicable[q.ID], Err: probs[q.ID], Evidence: evidence[q.ID]}
 			if a, ok := qn.Answers[q.ID]; ok {
 				uq.Answer = &a
 			}
@@ -353,4 +358,39 @@ func (uq *uiQuestion) Answered(value string) bool {
 		}
 	}
 	return false
+}
+
+// uiAnswerEvidence attaches an uploaded file to an answer.
+func (s *Server) uiAnswerEvidence(w http.ResponseWriter, r *http.Request) {
+	ent, err := pathID(r, "id")
+	if err == nil {
+		err = store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer)
+	}
+	if err == nil {
+		err = r.ParseMultipartForm(store.MaxEvidenceBytes)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.showQuestionnaire(w, r, nil, anbao.FieldError("file", "evidence.empty"))
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, store.MaxEvidenceBytes+1))
+	if err == nil {
+		_, err = s.store.AddAnswerEvidence(r.Context(), ent, r.FormValue("question"), &store.EvidenceUpload{Filename: hdr.Filename, Data: data})
+	}
+	if err != nil {
+		var e *anbao.Error
+		if errors.As(err, &e) && (e.Code == anbao.EINVALID || e.Code == anbao.ETOOLARGE || e.Code == anbao.ECONFLICT) {
+			s.showQuestionnaire(w, r, nil, err)
+			return
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/enterprises/%d/questionnaire?ok=saved#q-%s", ent, r.FormValue("question")), http.StatusSeeOther)
 }

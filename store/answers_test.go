@@ -163,3 +163,41 @@ func TestDecodeStoredValue(t *testing.T) {
 		}
 	}
 }
+
+// Evidence files on answers: checked like a finding's, hashed, scoped.
+func TestAnswerEvidence(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		loadPilot(t, st)
+		ent := firstEnterprise(t, st)
+		member := as(t, st, "ent1.member")
+		pdf := append([]byte("%PDF-1.4\n"), make([]byte, 100)...)
+		_, err := st.AddAnswerEvidence(member, ent, "mfa_email", &store.EvidenceUpload{Filename: "x.exe", Data: []byte("MZ\x90\x00binary")})
+		wantErr(t, err, anbao.EINVALID, "evidence.type")
+		_, err = st.AddAnswerEvidence(member, ent, "mfa_email", &store.EvidenceUpload{Filename: "big.pdf", Data: append(pdf, make([]byte, store.MaxEvidenceBytes)...)})
+		wantErr(t, err, anbao.ETOOLARGE, "evidence.too_large")
+		_, err = st.AddAnswerEvidence(member, ent, "telepathy", &store.EvidenceUpload{Filename: "a.pdf", Data: pdf})
+		wantErr(t, err, anbao.EINVALID, "qn.question_unknown")
+		_, err = st.AddAnswerEvidence(as(t, st, "ent2.admin"), ent, "mfa_email", &store.EvidenceUpload{Filename: "a.pdf", Data: pdf})
+		wantErr(t, err, anbao.ENOTFOUND, "")
+		if n := count(t, st, "SELECT COUNT(*) FROM answer_evidence"); n != 0 {
+			t.Fatalf("refused uploads wrote %d files", n)
+		}
+		ev, err := st.AddAnswerEvidence(member, ent, "mfa_email", &store.EvidenceUpload{Filename: "MFA 策略.pdf", Data: pdf})
+		must(t, err)
+		if ev.ContentType != "application/pdf" || len(ev.SHA256) != 64 {
+			t.Errorf("stored %+v", ev)
+		}
+		l, err := st.ListAnswerEvidence(as(t, st, "ins1.uw"), ent)
+		must(t, err)
+		if len(l["mfa_email"]) != 1 {
+			t.Errorf("the insurer sees %+v", l)
+		}
+		_, data, err := st.GetAnswerEvidence(member, ent, ev.ID)
+		must(t, err)
+		if string(data) != string(pdf) {
+			t.Error("the bytes differ")
+		}
+		_, _, err = st.GetAnswerEvidence(as(t, st, "miit.admin"), ent, ev.ID)
+		wantErr(t, err, anbao.EFORBIDDEN, "")
+	})
+}
