@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -62,3 +65,71 @@ func (s *Server) apiLookupCVE(w http.ResponseWriter, r *http.Request) (any, erro
 	}
 	return v, nil
 }
+
+func (s *Server) registerFeedsUI() error {
+	if err := s.ui.addExtraPage("vulnfeeds"); err != nil {
+		return err
+	}
+	s.mux.HandleFunc("GET /vulnfeeds", s.uiAuth(s.uiFeeds))
+	s.mux.HandleFunc("POST /vulnfeeds/{feed}", s.uiAuth(s.uiFeedUpload))
+	return nil
+}
+
+type uiFeedsData struct {
+	Imports   []store.FeedImport
+	CanImport bool
+	Done      *store.FeedImport
+}
+
+func (s *Server) uiFeeds(w http.ResponseWriter, r *http.Request) { s.showFeeds(w, r, nil, nil) }
+
+func (s *Server) showFeeds(w http.ResponseWriter, r *http.Request, done *store.FeedImport, formErr error) {
+	p := s.newPage(r, "ui.feed.title", "vulnfeeds")
+	imports, err := s.store.FeedStatus(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p.Data = &uiFeedsData{Imports: imports, CanImport: anbao.Can(p.P, anbao.ActVulnFeedImport), Done: done}
+	status := http.StatusOK
+	if formErr != nil {
+		status = p.setError("feed", nil, formErr, s, r)
+	}
+	s.render(w, r, status, "vulnfeeds", p)
+}
+
+func (s *Server) uiFeedUpload(w http.ResponseWriter, r *http.Request) {
+	if err := anbao.Authorize(anbao.PrincipalFrom(r.Context()), anbao.ActVulnFeedImport); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	imp := map[string]func(context.Context, io.Reader) (*store.FeedImport, error){"kev": s.store.ImportKEV, "epss": s.store.ImportEPSS}[r.PathValue("feed")]
+	if imp == nil {
+		s.writeError(w, r, anbao.ErrNotFound("feed"))
+		return
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.showFeeds(w, r, nil, anbao.FieldError("file", "evidence.empty"))
+		return
+	}
+	defer f.Close()
+	rec, err := imp(r.Context(), f)
+	if err != nil {
+		var e *anbao.Error
+		if errors.As(err, &e) && e.Code == anbao.EINVALID {
+			s.showFeeds(w, r, nil, err)
+			return
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	s.showFeeds(w, r, rec, nil)
+}
+
+// FeedKinds lists the importable feeds.
+func (p *uiPage) FeedKinds() []string { return []string{"kev", "epss"} }

@@ -126,6 +126,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerReportAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	if err := s.registerFeedsUI(); err != nil {
+		return nil, err
+	}
 	if err := s.registerReportUI(); err != nil {
 		return nil, err
 	}

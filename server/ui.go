@@ -205,6 +205,9 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 		add("supervision", "/supervision/scores")
 	}
 	add("methodology", "/methodology")
+	if anbao.Can(pr, anbao.ActVulnFeedImport) {
+		add("vulnfeeds", "/vulnfeeds")
+	}
 	if anbao.Can(pr, anbao.ActAuditRead) {
 		add("audit", "/audit")
 	}
