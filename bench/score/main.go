@@ -15,22 +15,16 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
-	"slices"
-	"time"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/assess"
+	"github.com/anbao/anbao/bench/internal/freshdb"
+	"github.com/anbao/anbao/bench/internal/measure"
 	"github.com/anbao/anbao/demo"
 	"github.com/anbao/anbao/store"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 func main() {
@@ -47,7 +41,8 @@ func main() {
 		cfg  store.Config
 	}{{"sqlite", store.Config{DataDir: dir}}}
 	if *pg != "" {
-		u, cleanup := freshDatabase(*pg)
+		u, cleanup, err := freshdb.Create(*pg)
+		check(err)
 		defer cleanup()
 		engines = append(engines, struct {
 			name string
@@ -73,48 +68,17 @@ func run(name string, cfg store.Config, n, runs int) {
 	ent := l.Items[0].ID
 	in, err := st.AssessmentInput(sys, ent)
 	check(err)
-	engine := median(runs*20, func() { _, err := assess.Score(assess.Current().Version, in); check(err) })
+	engine := measure.Median(runs*20, func() { _, err := assess.Score(assess.Current().Version, in); check(err) })
 	// The request path of the score page: assemble the input from the
 	// database, hash it, find it unchanged, recompute the explanation.
 	_, err = st.CurrentScore(sys, ent)
 	check(err)
-	path := median(runs*4, func() { _, err := st.CurrentScore(sys, ent); check(err) })
+	path := measure.Median(runs*4, func() { _, err := st.CurrentScore(sys, ent); check(err) })
 	var rep *store.RecomputeReport
-	all := median(runs, func() { rep, err = st.RecomputeScores(sys); check(err) })
-	fmt.Printf("%-9s one enterprise: engine %6.2f ms, request path %6.2f ms\n", name, ms(engine), ms(path))
+	all := measure.Median(runs, func() { rep, err = st.RecomputeScores(sys); check(err) })
+	fmt.Printf("%-9s one enterprise: engine %6.2f ms, request path %6.2f ms\n", name, measure.MS(engine), measure.MS(path))
 	fmt.Printf("%-9s re-score %d enterprises: %7.1f ms (last run: load %d ms, score %d ms, save %d ms)  target < 2000 ms\n\n",
-		name, rep.Enterprises, ms(all), rep.LoadMS, rep.ScoreMS, rep.SaveMS)
-}
-
-func median(runs int, f func()) time.Duration {
-	var ds []time.Duration
-	for range runs {
-		t := time.Now()
-		f()
-		ds = append(ds, time.Since(t))
-	}
-	slices.Sort(ds)
-	return ds[len(ds)/2]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// freshDatabase creates a database for this run and drops it afterwards.
-func freshDatabase(base string) (string, func()) {
-	db, err := sql.Open("pgx", base)
-	check(err)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "anbao_bench_" + hex.EncodeToString(b)
-	_, err = db.Exec("CREATE DATABASE " + name)
-	check(err)
-	u, err := url.Parse(base)
-	check(err)
-	u.Path = "/" + name
-	return u.String(), func() {
-		db.Exec("DROP DATABASE " + name + " WITH (FORCE)")
-		db.Close()
-	}
+		name, rep.Enterprises, measure.MS(all), rep.LoadMS, rep.ScoreMS, rep.SaveMS)
 }
 
 func check(err error) {
