@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -175,28 +176,62 @@ func (l *demoLoader) flush() error {
 	return nil
 }
 
-// insertRows inserts rows in batches of about 900 parameters: SQLite looks
-// "$n" parameters up by name in a list, so a statement's cost grows with the
-// square of its parameter count.
+// insertRows inserts rows in batches through one prepared statement.
 func (t *tx) insertRows(table, cols string, rows [][]any) error {
+	return t.insertRowsPer(table, cols, rows, t.batchParams())
+}
+
+// batchParams is the number of parameters of a multi-row INSERT. SQLite looks
+// "$n" parameters up by name in a list, so a statement's cost grows with the
+// square of its parameter count: small batches of a prepared statement are
+// fastest. PostgreSQL pays a round trip per statement: large batches are.
+func (t *tx) batchParams() int {
+	if t.s.engine == Postgres {
+		return 3000
+	}
+	return 120
+}
+
+// insertRowsPer is insertRows with batches of about params parameters.
+func (t *tx) insertRowsPer(table, cols string, rows [][]any, params int) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	per := len(rows[0])
-	batch := max(1, 900/per)
-	for start := 0; start < len(rows); start += batch {
-		part := rows[start:min(start+batch, len(rows))]
+	batch := max(1, params/per)
+	stmtFor := func(n int) string {
 		var sb strings.Builder
 		sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
-		args := make([]any, 0, len(part)*per)
-		for i, r := range part {
+		for i := range n {
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
+			sb.WriteString("(" + placeholders(i*per+1, per) + ")")
+		}
+		return sb.String()
+	}
+	var full *sql.Stmt
+	if len(rows) >= batch {
+		var err error
+		if full, err = t.PrepareContext(t.ctx, stmtFor(batch)); err != nil {
+			return err
+		}
+		defer full.Close()
+	}
+	args := make([]any, 0, batch*per)
+	for start := 0; start < len(rows); start += batch {
+		part := rows[start:min(start+batch, len(rows))]
+		args = args[:0]
+		for _, r := range part {
 			args = append(args, r...)
 		}
-		if _, err := t.ExecContext(t.ctx, sb.String(), args...); err != nil {
+		var err error
+		if len(part) == batch {
+			_, err = full.ExecContext(t.ctx, args...)
+		} else {
+			_, err = t.ExecContext(t.ctx, stmtFor(len(part)), args...)
+		}
+		if err != nil {
 			return err
 		}
 	}

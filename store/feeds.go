@@ -189,9 +189,9 @@ func (s *Store) ImportEPSS(ctx context.Context, r io.Reader) (*FeedImport, error
 		if _, err := t.ExecContext(ctx, "DELETE FROM epss_scores"); err != nil {
 			return err
 		}
-		// One statement of a full batch, prepared once: preparing a 300-row
-		// INSERT per batch cost SQLite half the import time.
-		const per, full = 3, 900 / 3
+		// One statement of a full batch, prepared once: see batchParams.
+		const per = 3
+		full := t.batchParams() / per
 		var q strings.Builder
 		q.WriteString("INSERT INTO epss_scores (cve, epss, percentile) VALUES ")
 		for i := range full {
