@@ -41,6 +41,21 @@ func TestAssessmentJourney(t *testing.T) {
 	do(t, ctx, "open my organisation's enterprise page, then the assessment",
 		chromedp.Navigate(base+"/enterprises"),
 		chromedp.Evaluate[chromedp.Void](`location.href = "/enterprises/" + document.querySelector("a.nav-myorg").getAttribute("href").split("/").pop()`),
+		chromedp.WaitVisible(chromedp.ID("to-riskprofile")),
+	)
+	entPage := eval[string](t, ctx, `location.pathname`)
+	// The risk profile: add an internet-facing domain to the inventory.
+	do(t, ctx, "add an asset to the risk profile",
+		chromedp.Click(chromedp.ID("to-riskprofile")),
+		chromedp.WaitReady(chromedp.ID("rp-asset-new")),
+		chromedp.SetValue(chromedp.ID("asset-new-kind"), "domain"),
+		chromedp.SetValue(chromedp.ID("asset-new-value"), "shop.ent1-e2e.cn"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("rp-asset-new").requestSubmit()`),
+		chromedp.Poll[chromedp.Void](`document.getElementById("rp-assets-table") && document.getElementById("rp-assets-table").innerText.indexOf("shop.ent1-e2e.cn") >= 0`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	do(t, ctx, "back to the enterprise, then the questionnaire",
+		chromedp.Navigate(base+entPage),
 		chromedp.WaitVisible(chromedp.ID("to-questionnaire")),
 		chromedp.Click(chromedp.ID("to-questionnaire")),
 		chromedp.WaitVisible(chromedp.ID("qn-form")),
