@@ -300,7 +300,7 @@ func highRisk(r *rand.Rand, section string) []string {
 	case section == "I" && r.Float64() < 0.1:
 		return []string{"msp"}
 	}
-	return nil
+	return []string{} // none of these
 }
 
 // findings draws a provider's findings: more and worse for low maturity; a

@@ -503,9 +503,10 @@ func (s *Store) loadScoreAnswers(ctx context.Context, db querier, ids []int64) (
 // each enterprise's admin for the first enterprises.
 func (s *Store) loadDemoAnswers(t *tx, ref func(int) int64, as []demo.Assessment) error {
 	bank := qbank.Latest()
-	var rows, sets [][]any
+	var rows, sets, atts [][]any
 	for _, a := range as {
 		ent := ref(a.EnterpriseRef)
+		vals := map[string]qbank.Value{}
 		for id, v := range a.Answers {
 			q, ok := bank.Question(id)
 			if !ok {
@@ -517,10 +518,28 @@ func (s *Store) loadDemoAnswers(t *tx, ref func(int) int64, as []demo.Assessment
 			}
 			raw, _ := json.Marshal(cv)
 			rows = append(rows, []any{ent, id, bank.Version, string(raw), 1, true, "demo", "2026-10-15T02:00:00Z"})
+			vals[id] = cv
 		}
 		sets = append(sets, []any{ent, bank.Version, "2026-10-15T02:00:00Z"})
+		// Complete questionnaires were attested by the enterprise's admin.
+		if len(bank.Missing(vals)) == 0 {
+			app := bank.Applicable(vals)
+			snap := map[string]qbank.Value{}
+			for id, v := range vals {
+				if app[id] {
+					snap[id] = v
+				}
+			}
+			raw, _ := json.Marshal(snap)
+			sum := sha256.Sum256(raw)
+			atts = append(atts, []any{ent, bank.Version, string(raw), hex.EncodeToString(sum[:]), "本单位确认以上回答真实、准确、完整。",
+				"demo", "企业管理员", "2026-10-15T03:00:00Z"})
+		}
 	}
 	if err := t.insertRows("answer_sets", "enterprise_id, bank_version, updated_at", sets); err != nil {
+		return err
+	}
+	if err := t.insertRows("attestations", "enterprise_id, bank_version, snapshot, sha256, statement, attested_by, attested_name, attested_at", atts); err != nil {
 		return err
 	}
 	return t.insertRows("answers", "enterprise_id, question, bank_version, value, revision, is_current, answered_by, answered_at", rows)

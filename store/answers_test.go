@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/anbao/anbao"
+	"github.com/anbao/anbao/demo"
 	"github.com/anbao/anbao/qbank"
 	"github.com/anbao/anbao/store"
 	"github.com/anbao/anbao/store/storetest"
@@ -200,4 +201,18 @@ func TestAnswerEvidence(t *testing.T) {
 		_, _, err = st.GetAnswerEvidence(as(t, st, "miit.admin"), ent, ev.ID)
 		wantErr(t, err, anbao.EFORBIDDEN, "")
 	})
+}
+
+// The demo's complete questionnaires are attested, and their snapshots verify.
+func TestDemoAttestations(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	p := demo.Generate(pilotSeed, pilotEnterprises)
+	must(t, st.LoadDemo(sys(), p))
+	must(t, st.LoadDemoAssessments(sys(), p, demo.GenerateAssessments(p, pilotSeed)))
+	ent := firstEnterprise(t, st)
+	q, err := st.GetQuestionnaire(as(t, st, "ent1.admin"), ent)
+	must(t, err)
+	if len(q.Missing) != 0 || q.Attestation == nil || !q.Attestation.Verified {
+		t.Fatalf("ent1's demo questionnaire: missing %v, attestation %+v", q.Missing, q.Attestation)
+	}
 }
