@@ -132,7 +132,10 @@ func (s *Store) AggregateScores(ctx context.Context, jurisdiction string) (*Scor
 		}
 		g.Mean = round1(sum / float64(len(xs)))
 		g.P10, g.Median, g.P90 = quantile(xs, 0.1), quantile(xs, 0.5), quantile(xs, 0.9)
-		g.Grades = grades
+		// A group whose enterprises all have one grade would reveal each one's grade.
+		if len(grades) > 1 {
+			g.Grades = grades
+		}
 		return g
 	}
 	out.All = group("all", func(row) bool { return true })
@@ -148,25 +151,72 @@ func (s *Store) AggregateScores(ctx context.Context, jurisdiction string) (*Scor
 			out.BySize = append(out.BySize, g)
 		}
 	}
+	out.ByIndustry = suppressComplement(out.ByIndustry)
+	out.BySize = suppressComplement(out.BySize)
 	if out.All.Scored >= MinCell {
-		lo, hi := math.Inf(1), math.Inf(-1)
+		var xs []float64
 		for _, r := range rs {
 			if r.scored {
-				lo, hi = min(lo, r.overall), max(hi, r.overall)
+				xs = append(xs, r.overall)
 			}
 		}
-		start := math.Floor(lo/10) * 10
-		for from := start; from <= hi; from += 10 {
-			bin := HistogramBin{From: from, To: from + 10}
-			for _, r := range rs {
-				if r.scored && r.overall >= bin.From && r.overall < bin.To {
-					bin.Count++
-				}
-			}
-			out.Histogram = append(out.Histogram, bin)
-		}
+		out.Histogram = histogram(xs)
 	}
 	return out, nil
+}
+
+// suppressComplement withholds further groups of a breakdown while the
+// withheld ones hold between 1 and MinCell−1 scored enterprises together:
+// otherwise the total minus the groups shown would give them away.
+func suppressComplement(groups []ScoreGroup) []ScoreGroup {
+	hidden := func() int {
+		n := 0
+		for _, g := range groups {
+			if g.Suppressed {
+				n += g.Scored
+			}
+		}
+		return n
+	}
+	for h := hidden(); h > 0 && h < MinCell; h = hidden() {
+		smallest := -1
+		for i, g := range groups {
+			if !g.Suppressed && g.Scored > 0 && (smallest < 0 || g.Scored < groups[smallest].Scored) {
+				smallest = i
+			}
+		}
+		if smallest < 0 {
+			break
+		}
+		g := &groups[smallest]
+		g.Suppressed, g.Mean, g.P10, g.Median, g.P90, g.Grades = true, 0, 0, 0, 0, nil
+	}
+	return groups
+}
+
+// histogram counts xs in bins of 10 points, widened until every non-empty
+// bin holds at least MinCell scores, so that no bin singles out a few.
+func histogram(xs []float64) []HistogramBin {
+	for _, width := range []float64{10, 20, 25, 50, 100} {
+		var bins []HistogramBin
+		ok := true
+		for from := 0.0; from < 100; from += width {
+			b := HistogramBin{From: from, To: from + width}
+			for _, x := range xs {
+				if x >= b.From && (x < b.To || (b.To == 100 && x == 100)) {
+					b.Count++
+				}
+			}
+			if b.Count > 0 && b.Count < MinCell {
+				ok = false
+			}
+			bins = append(bins, b)
+		}
+		if ok || width == 100 {
+			return bins
+		}
+	}
+	return nil
 }
 
 // quantile is the linear-interpolation quantile (type 7) of sorted xs.

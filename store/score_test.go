@@ -92,7 +92,7 @@ func TestAggregateScores(t *testing.T) {
 			must(t, rows.Scan(&id, &jur))
 			byJur[jur] = append(byJur[jur], id)
 			r := scoreRec(t, id, false)
-			r.Overall, r.Grade = float64(40+i%50), "C"
+			r.Overall, r.Grade = float64(40+i%50), []string{"B", "C", "D"}[i%3]
 			recs = append(recs, r)
 			i++
 		}
@@ -106,7 +106,7 @@ func TestAggregateScores(t *testing.T) {
 
 		all, err := st.AggregateScores(op, "")
 		must(t, err)
-		if all.All.Scored != len(recs) || all.All.Grades["C"] != len(recs) {
+		if all.All.Scored != len(recs) || all.All.Grades["B"]+all.All.Grades["C"]+all.All.Grades["D"] != len(recs) {
 			t.Errorf("national all = %+v, want %d scored", all.All, len(recs))
 		}
 		var binned int
@@ -116,17 +116,14 @@ func TestAggregateScores(t *testing.T) {
 		if binned != len(recs) {
 			t.Errorf("histogram holds %d, want %d", binned, len(recs))
 		}
-		for _, g := range all.ByIndustry {
-			if g.Scored < store.MinCell && g.Grades != nil {
-				t.Errorf("group %s with %d scores not suppressed", g.Key, g.Scored)
-			}
-		}
+		checkDisclosure(t, all)
 		ent := firstEnterprise(t, st)
 		var jur string
 		must(t, st.RawDB().QueryRow("SELECT jurisdiction FROM organisations WHERE id = $1", ent).Scan(&jur))
 		reg := as(t, st, "reg"+jur+".admin")
 		a, err := st.AggregateScores(reg, "")
 		must(t, err)
+		checkDisclosure(t, a)
 		if a.Jurisdiction != jur || a.All.Enterprises != len(byJur[jur]) {
 			t.Errorf("regulator sees %s with %d enterprises, want %s with %d", a.Jurisdiction, a.All.Enterprises, jur, len(byJur[jur]))
 		}
@@ -142,4 +139,59 @@ func TestAggregateScores(t *testing.T) {
 		_, err = st.AggregateScores(op, "99")
 		wantErr(t, err, anbao.EINVALID, "org.jurisdiction_unknown")
 	})
+}
+
+// checkDisclosure asserts that no figure singles out fewer than MinCell
+// enterprises: small groups withheld, and the withheld groups of a breakdown
+// not recoverable by subtracting the shown ones from the total.
+func checkDisclosure(t *testing.T, a *store.ScoreAggregates) {
+	t.Helper()
+	for name, groups := range map[string][]store.ScoreGroup{"industry": a.ByIndustry, "size": a.BySize} {
+		hidden := 0
+		for _, g := range groups {
+			if g.Scored > 0 && g.Scored < store.MinCell && !g.Suppressed {
+				t.Errorf("%s group %s with %d scores shown", name, g.Key, g.Scored)
+			}
+			if g.Suppressed {
+				hidden += g.Scored
+				if g.Mean != 0 || g.Grades != nil {
+					t.Errorf("%s group %s withheld but carries figures", name, g.Key)
+				}
+			}
+			if len(g.Grades) == 1 {
+				t.Errorf("%s group %s shows a single grade", name, g.Key)
+			}
+		}
+		if hidden > 0 && hidden < store.MinCell && !a.All.Suppressed {
+			t.Errorf("%s: the withheld groups hold %d scores, recoverable from the total", name, hidden)
+		}
+	}
+	for _, b := range a.Histogram {
+		if b.Count > 0 && b.Count < store.MinCell {
+			t.Errorf("histogram bin %v–%v holds %d", b.From, b.To, b.Count)
+		}
+	}
+}
+
+// One small group withheld alone would be the total minus the rest: the next
+// smallest is withheld with it. Histogram bins widen until none is small.
+func TestComplementarySuppression(t *testing.T) {
+	g := store.SuppressComplementForTest([]store.ScoreGroup{
+		{Key: "A", Scored: 10, Mean: 60}, {Key: "B", Scored: 3, Suppressed: true}, {Key: "C", Scored: 6, Mean: 50}, {Key: "D", Scored: 8, Mean: 70}})
+	if g[0].Suppressed || !g[1].Suppressed || !g[2].Suppressed || g[2].Mean != 0 || g[3].Suppressed {
+		t.Errorf("suppression %+v", g)
+	}
+	h := store.HistogramForTest([]float64{12, 55, 56, 57, 58, 59, 61, 62, 63, 64, 65, 66, 91, 92, 93, 94, 95})
+	for _, b := range h {
+		if b.Count > 0 && b.Count < store.MinCell {
+			t.Errorf("bin %+v", b)
+		}
+	}
+	total := 0
+	for _, b := range h {
+		total += b.Count
+	}
+	if total != 17 {
+		t.Errorf("histogram holds %d of 17", total)
+	}
 }
