@@ -46,7 +46,7 @@ func (s *Store) readableAssessment(ctx context.Context, db queryer, p *anbao.Pri
 	}
 	var one int
 	err = db.QueryRowContext(ctx, `SELECT 1 FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2
-		AND kind = $3 AND ended_at = ''`, p.OrgID, id, string(rel)).Scan(&one)
+		AND kind = $3 AND ended_at = '' AND assessment`, p.OrgID, id, string(rel)).Scan(&one)
 	if isNoRows(err) {
 		return anbao.ErrNotFound("enterprise")
 	}

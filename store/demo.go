@@ -76,7 +76,7 @@ func (s *Store) LoadDemo(ctx context.Context, pilot *demo.Pilot) error {
 				return fmt.Errorf("demo user %s: %w", du.Username, err)
 			}
 		}
-		insRel, err := t.PrepareContext(ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at) VALUES ($1,$2,$3,$4)`)
+		insRel, err := t.PrepareContext(ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at, assessment) VALUES ($1,$2,$3,$4,TRUE)`)
 		if err != nil {
 			return err
 		}

@@ -454,14 +454,17 @@ func (t *tx) openEngagementRel(provider, enterprise int64) error {
 		provider, enterprise, string(RelEngagement)).Scan(&endedAt)
 	switch {
 	case isNoRows(err):
-		_, err = t.ExecContext(t.ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at) VALUES ($1, $2, $3, $4)`,
+		_, err = t.ExecContext(t.ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at, assessment) VALUES ($1, $2, $3, $4, TRUE)`,
 			provider, enterprise, string(RelEngagement), now)
 	case err != nil:
 		return err
 	case endedAt == "":
-		return nil // already open
+		// Already open; an engagement the enterprise authorised opens its assessment.
+		_, err = t.ExecContext(t.ctx, `UPDATE relationships SET assessment = TRUE WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3`,
+			provider, enterprise, string(RelEngagement))
+		return err
 	default:
-		_, err = t.ExecContext(t.ctx, `UPDATE relationships SET started_at = $1, ended_at = '' WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
+		_, err = t.ExecContext(t.ctx, `UPDATE relationships SET started_at = $1, ended_at = '', assessment = TRUE WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
 			now, provider, enterprise, string(RelEngagement))
 	}
 	if err != nil {

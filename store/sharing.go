@@ -7,8 +7,10 @@ import (
 )
 
 // Share is one insurer the enterprise shares (or once shared) its assessment
-// with. Sharing is the consent relationship: while it is active the insurer
-// sees the enterprise and its assessment; revoking ends it at once.
+// with. Sharing is the consent relationship made by the enterprise (marked
+// assessment): while it is active the insurer sees the enterprise and its
+// assessment; revoking ends it at once. A consent the operator records gives
+// directory visibility only.
 type Share struct {
 	InsurerID   int64  `json:"insurer_id"`
 	InsurerName string `json:"insurer_name"`
@@ -29,7 +31,7 @@ func (s *Store) ListShares(ctx context.Context, enterpriseID int64) ([]Share, er
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT r.party_org_id, o.name_zh, r.started_at, r.ended_at
 		FROM relationships r JOIN organisations o ON o.id = r.party_org_id
-		WHERE r.enterprise_id = $1 AND r.kind = $2
+		WHERE r.enterprise_id = $1 AND r.kind = $2 AND r.assessment
 		ORDER BY CASE WHEN r.ended_at = '' THEN 0 ELSE 1 END, o.name_zh, r.party_org_id`, enterpriseID, string(RelConsent))
 	if err != nil {
 		return nil, err
@@ -83,18 +85,23 @@ func (s *Store) GrantShare(ctx context.Context, enterpriseID, insurerID int64) (
 			return anbao.FieldError("insurer_id", "share.insurer_inactive", name)
 		}
 		var endedAt string
+		var granted bool
 		now := s.now()
-		err = t.QueryRowContext(ctx, `SELECT ended_at FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3`,
-			insurerID, enterpriseID, string(RelConsent)).Scan(&endedAt)
+		err = t.QueryRowContext(ctx, `SELECT ended_at, assessment FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3`,
+			insurerID, enterpriseID, string(RelConsent)).Scan(&endedAt, &granted)
 		switch {
 		case isNoRows(err):
-			_, err = t.ExecContext(ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at) VALUES ($1, $2, $3, $4)`,
+			_, err = t.ExecContext(ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at, assessment) VALUES ($1, $2, $3, $4, TRUE)`,
 				insurerID, enterpriseID, string(RelConsent), now)
 		case err != nil:
-		case endedAt == "":
+		case endedAt == "" && granted:
 			return anbao.Errorf(anbao.ECONFLICT, "share.exists", name)
+		case endedAt == "":
+			// A relationship recorded by the operator: the enterprise now shares.
+			_, err = t.ExecContext(ctx, `UPDATE relationships SET assessment = TRUE WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3`,
+				insurerID, enterpriseID, string(RelConsent))
 		default:
-			_, err = t.ExecContext(ctx, `UPDATE relationships SET started_at = $1, ended_at = '' WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
+			_, err = t.ExecContext(ctx, `UPDATE relationships SET started_at = $1, ended_at = '', assessment = TRUE WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
 				now, insurerID, enterpriseID, string(RelConsent))
 		}
 		if err != nil {
@@ -118,7 +125,7 @@ func (s *Store) RevokeShare(ctx context.Context, enterpriseID, insurerID int64) 
 		}
 		var since, name string
 		err := t.QueryRowContext(ctx, `SELECT r.started_at, o.name_zh FROM relationships r JOIN organisations o ON o.id = r.party_org_id
-			WHERE r.party_org_id = $1 AND r.enterprise_id = $2 AND r.kind = $3 AND r.ended_at = ''`,
+			WHERE r.party_org_id = $1 AND r.enterprise_id = $2 AND r.kind = $3 AND r.ended_at = '' AND r.assessment`,
 			insurerID, enterpriseID, string(RelConsent)).Scan(&since, &name)
 		if isNoRows(err) {
 			return anbao.ErrNotFound("share")

@@ -45,6 +45,9 @@ func TestSharing(t *testing.T) {
 			t.Fatalf("refused grants wrote: relationships %d→%d, audit %d→%d", rels, r, audits, a)
 		}
 
+		// A consent the operator records opens the directory entry, not the assessment.
+		must(t, st.AddRelationship(as(t, st, "op.admin"), ins2, ent, store.RelConsent))
+		wantErr(t, st.ReadableAssessment(uw2, ent), anbao.ENOTFOUND, "")
 		sh, err := st.GrantShare(admin, ent, ins2)
 		must(t, err)
 		if !sh.Active || sh.InsurerID != ins2 || sh.InsurerName == "" {
