@@ -102,8 +102,8 @@ func (s *Store) scanEngagement(sc scanner) (*Engagement, error) {
 }
 
 // engagementScope restricts a query on engagements (alias e) to those p may
-// read: the enterprise its own, a provider those it is party to (findings
-// only while its engagement relationship is open), an insurer those of
+// read: the enterprise its own, a provider those it is party to while they
+// are requested or its engagement relationship is open, an insurer those of
 // enterprises that share their assessment with it, the operator's readers all.
 func engagementScope(p *anbao.Principal, w *where, findings bool) {
 	if p.System || p.OrgKind == anbao.KindOperator {
@@ -113,14 +113,20 @@ func engagementScope(p *anbao.Principal, w *where, findings bool) {
 	case anbao.KindEnterprise:
 		w.add("e.enterprise_id = ?", p.OrgID)
 	case anbao.KindProvider:
+		// A provider sees a request addressed to it, and otherwise only while
+		// its engagement with the enterprise is open: once ended, the
+		// engagement, its authorisation and its findings are closed to it.
 		w.add("e.provider_id = ?", p.OrgID)
+		open := `EXISTS (SELECT 1 FROM relationships r WHERE r.party_org_id = ? AND r.enterprise_id = e.enterprise_id
+			AND r.kind = 'engagement' AND r.ended_at = '' AND r.assessment)`
 		if findings {
-			w.add(`EXISTS (SELECT 1 FROM relationships r WHERE r.party_org_id = ? AND r.enterprise_id = e.enterprise_id
-				AND r.kind = 'engagement' AND r.ended_at = '')`, p.OrgID)
+			w.add(open, p.OrgID)
+		} else {
+			w.add("(e.status = 'requested' OR "+open+")", p.OrgID)
 		}
 	case anbao.KindInsurer:
 		w.add(`EXISTS (SELECT 1 FROM relationships r WHERE r.party_org_id = ? AND r.enterprise_id = e.enterprise_id
-			AND r.kind = 'consent' AND r.ended_at = '')`, p.OrgID)
+			AND r.kind = 'consent' AND r.ended_at = '' AND r.assessment)`, p.OrgID)
 	default:
 		w.add("1 = 0")
 	}

@@ -300,8 +300,11 @@ func TestFindingsAndScope(t *testing.T) {
 		must(t, err)
 		_, err = st.GetFinding(f.provAdmin, fd.ID)
 		wantErr(t, err, anbao.ENOTFOUND, "")
+		// The ended engagement itself is closed to the provider.
 		_, err = st.CreateFinding(f.provAdmin, e.ID, in)
-		wantErr(t, err, anbao.ECONFLICT, "finding.engagement_state")
+		wantErr(t, err, anbao.ENOTFOUND, "")
+		_, err = st.GetEngagement(f.provAdmin, e.ID)
+		wantErr(t, err, anbao.ENOTFOUND, "")
 		if _, err := st.GetFinding(f.entAdmin, fd.ID); err != nil {
 			t.Fatal("the enterprise keeps its findings")
 		}
