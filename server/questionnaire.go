@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/qbank"
@@ -191,6 +192,9 @@ func (s *Server) downloadAnswerEvidence(w http.ResponseWriter, r *http.Request) 
 	h.Set("Content-Type", ev.ContentType)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Anbao-SHA256", ev.SHA256)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="evidence-%d"; filename*=UTF-8''%s`, ev.ID, rfc5987(ev.Filename)))
 	w.Write(data)
 }

@@ -75,6 +75,11 @@ func (s *Store) SignReport(ctx context.Context, engagementID int64, conclusion s
 	c.Summarise()
 	var out *Report
 	err = s.inTx(ctx, func(t *tx) error {
+		// Check again under a row lock: the enterprise may have ended the
+		// engagement since it was read.
+		if _, err := s.providerEngagement(t, p, engagementID, EngAccepted, EngActive, EngCompleted); err != nil {
+			return err
+		}
 		keyID, priv, err := t.signingKey(e.ProviderID)
 		if err != nil {
 			return err

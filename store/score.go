@@ -113,13 +113,14 @@ func (s *Store) ScoreHistory(ctx context.Context, enterpriseID int64, pg anbao.P
 }
 
 // SaveScores stores computed scores and makes each its enterprise's latest,
-// in one transaction with one audit entry per score. Only the platform
-// computes scores: callers have checked that the principal may read each
-// enterprise's assessment (or act for the operator, for a recomputation).
+// in one transaction. Only the platform or the operator's admin stores scores
+// this way; everyone else's scores come from CurrentScore.
 func (s *Store) SaveScores(ctx context.Context, recs []*ScoreRecord) error {
 	p := anbao.PrincipalFrom(ctx)
-	if p == nil {
-		return anbao.Errorf(anbao.EUNAUTHORIZED, "error.unauthorized")
+	if p == nil || !p.System {
+		if err := anbao.Authorize(p, anbao.ActScoreRecompute); err != nil {
+			return err
+		}
 	}
 	return s.inTx(ctx, func(t *tx) error { return t.saveScores(recs, p) })
 }
