@@ -302,7 +302,9 @@ func (s *Store) CreateEngagement(ctx context.Context, enterpriseID int64, in Eng
 			return err
 		}
 		if status != string(anbao.OrgActive) {
-			return anbao.FieldError("provider_id", "eng.provider_inactive", name)
+			// Inactive organisations are hidden from other tenants: say no more
+			// than for one that does not exist.
+			return anbao.FieldError("provider_id", "eng.not_provider", in.ProviderID)
 		}
 		now := s.now()
 		who := principalName(p)

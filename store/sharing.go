@@ -82,7 +82,9 @@ func (s *Store) GrantShare(ctx context.Context, enterpriseID, insurerID int64) (
 			return err
 		}
 		if status != "active" {
-			return anbao.FieldError("insurer_id", "share.insurer_inactive", name)
+			// Inactive organisations are hidden from other tenants: say no more
+			// than for one that does not exist.
+			return anbao.FieldError("insurer_id", "share.not_insurer", insurerID)
 		}
 		var endedAt string
 		var granted bool
