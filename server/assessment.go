@@ -166,16 +166,16 @@ func (s *Server) apiExpectedLoss(w http.ResponseWriter, r *http.Request) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return s.expectedLoss(r.Context(), ent)
-}
-
-// expectedLoss runs the library model of the enterprise's assessment and the
-// what-if comparisons of its top recommendations that add a control.
-func (s *Server) expectedLoss(ctx context.Context, ent int64) (*ExpectedLoss, error) {
-	rec, err := s.currentScore(ctx, ent)
+	rec, err := s.currentScore(r.Context(), ent)
 	if err != nil {
 		return nil, err
 	}
+	return s.expectedLoss(r.Context(), rec)
+}
+
+// expectedLoss runs the library model of a scored assessment and the what-if
+// comparisons of its top recommendations that add a control.
+func (s *Server) expectedLoss(ctx context.Context, rec *store.ScoreRecord) (*ExpectedLoss, error) {
 	in, err := assess.ParseInput(rec.Input)
 	if err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func (s *Server) apiSaveAnswers(w http.ResponseWriter, r *http.Request) (any, er
 	if err != nil {
 		return nil, err
 	}
-	if err := store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer); err != nil {
+	if err := store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer); err != nil {
 		return nil, err
 	}
 	var in store.AnswersInput
@@ -102,7 +102,7 @@ func (s *Server) apiAttest(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAttest); err != nil {
+	if err := store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAttest); err != nil {
 		return nil, err
 	}
 	var in AttestRequest
@@ -153,7 +153,7 @@ func (s *Server) apiAddAnswerEvidence(w http.ResponseWriter, r *http.Request) (a
 	if err != nil {
 		return nil, err
 	}
-	if err := store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer); err != nil {
+	if err := store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer); err != nil {
 		return nil, err
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, store.MaxEvidenceBytes+1))

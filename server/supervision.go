@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/anbao/anbao"
+	"github.com/anbao/anbao/assess"
 	"github.com/anbao/anbao/i18n"
 	"github.com/anbao/anbao/refdata"
 	"github.com/anbao/anbao/store"
@@ -88,7 +89,14 @@ type supervisionChart struct {
 	Labels    map[string]string `json:"labels"`
 }
 
-var scoreGrades = []string{"A", "B", "C", "D", "E"}
+// scoreGrades are the grades of the current methodology, best first.
+var scoreGrades = func() []string {
+	var out []string
+	for _, g := range assess.Current().Grades {
+		out = append(out, g.Grade)
+	}
+	return out
+}()
 
 func (s *Server) uiSupervision(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.sup.title", "supervision")

@@ -114,7 +114,7 @@ func (s *Server) uiAssessment(w http.ResponseWriter, r *http.Request) {
 			}
 			d.Factors = append(d.Factors, row)
 		}
-		if loss, err := s.expectedLoss(ctx, ent); err != nil {
+		if loss, err := s.expectedLoss(ctx, rec); err != nil {
 			if status, e := s.uiError(r, err); status >= 500 {
 				s.writeError(w, r, err)
 				return

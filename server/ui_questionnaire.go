@@ -88,8 +88,8 @@ func (s *Server) showQuestionnaire(w http.ResponseWriter, r *http.Request, poste
 	}
 	bank, _ := qbank.Get(qn.BankVersion)
 	d := &uiQuestionnaireData{Org: o, QN: qn, Bank: bank,
-		CanAnswer: store.MayAnswer(p.P, ent, anbao.ActQuestionnaireAnswer) == nil && !qn.Outdated,
-		CanAttest: store.MayAnswer(p.P, ent, anbao.ActQuestionnaireAttest) == nil && !qn.Outdated}
+		CanAnswer: store.MayActForOwn(p.P, ent, anbao.ActQuestionnaireAnswer) == nil && !qn.Outdated,
+		CanAttest: store.MayActForOwn(p.P, ent, anbao.ActQuestionnaireAttest) == nil && !qn.Outdated}
 	d.Attestations, _ = s.store.ListAttestations(ctx, ent)
 	evidence, _ := s.store.ListAnswerEvidence(ctx, ent)
 	probs := map[string]string{}
@@ -364,7 +364,7 @@ func (uq *uiQuestion) Answered(value string) bool {
 func (s *Server) uiAnswerEvidence(w http.ResponseWriter, r *http.Request) {
 	ent, err := pathID(r, "id")
 	if err == nil {
-		err = store.MayAnswer(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer)
+		err = store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuestionnaireAnswer)
 	}
 	if err == nil {
 		err = r.ParseMultipartForm(store.MaxEvidenceBytes)

@@ -26,7 +26,7 @@ type AnswerEvidence struct {
 // MaxEvidencePerTarget files per question.
 func (s *Store) AddAnswerEvidence(ctx context.Context, enterpriseID int64, question string, up *EvidenceUpload) (*AnswerEvidence, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := MayAnswer(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
 		return nil, err
 	}
 	if _, ok := qbank.Latest().Question(question); !ok {

@@ -89,17 +89,6 @@ func (e *AnswerErrors) Error() string {
 // MaxEvidenceNote bounds the evidence note of an answer.
 const MaxEvidenceNote = 1000
 
-// MayAnswer checks that p may answer enterprise id's questionnaire: its own only.
-func MayAnswer(p *anbao.Principal, id int64, action anbao.Action) error {
-	if err := anbao.Authorize(p, action); err != nil {
-		return err
-	}
-	if !p.System && p.OrgID != id {
-		return anbao.ErrNotFound("enterprise")
-	}
-	return nil
-}
-
 // GetQuestionnaire returns enterprise id's questionnaire.
 func (s *Store) GetQuestionnaire(ctx context.Context, enterpriseID int64) (*Questionnaire, error) {
 	if err := s.readableAssessment(ctx, s.read, anbao.PrincipalFrom(ctx), enterpriseID); err != nil {
@@ -161,7 +150,7 @@ func (s *Store) questionnaire(ctx context.Context, db querier, ent int64) (*Ques
 // older bank carries forward first.
 func (s *Store) SaveAnswers(ctx context.Context, enterpriseID int64, in AnswersInput) (*Questionnaire, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := MayAnswer(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
 		return nil, err
 	}
 	bank, ok := qbank.Get(in.BankVersion)
@@ -284,7 +273,7 @@ func sameValue(a, b qbank.Value) bool {
 // required question that applies must be answered.
 func (s *Store) Attest(ctx context.Context, enterpriseID int64, statement string) (*Attestation, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := MayAnswer(p, enterpriseID, anbao.ActQuestionnaireAttest); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActQuestionnaireAttest); err != nil {
 		return nil, err
 	}
 	statement = strings.TrimSpace(statement)
@@ -395,7 +384,7 @@ type CarryForwardReport struct {
 // CarryForward moves enterprise id's answers to the current bank.
 func (s *Store) CarryForward(ctx context.Context, enterpriseID int64) (*CarryForwardReport, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := MayAnswer(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActQuestionnaireAnswer); err != nil {
 		return nil, err
 	}
 	var rep *CarryForwardReport

@@ -144,14 +144,14 @@ func (s *Store) CurrentScore(ctx context.Context, enterpriseID int64) (*ScoreRec
 		return nil, err
 	}
 	method := assess.Current().Version
-	latest, err := s.LatestScore(ctx, enterpriseID)
+	latest, err := s.latestScore(ctx, enterpriseID)
 	if err != nil {
 		return nil, err
 	}
 	reason := ScoreFirst
 	if latest != nil {
 		if latest.InputSHA256 == hash && latest.Methodology == method {
-			return latest, nil
+			return latest, withExplanation(latest)
 		}
 		reason = ScoreInputs
 		if latest.Methodology != method {

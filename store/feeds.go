@@ -189,40 +189,17 @@ func (s *Store) ImportEPSS(ctx context.Context, r io.Reader) (*FeedImport, error
 		if _, err := t.ExecContext(ctx, "DELETE FROM epss_scores"); err != nil {
 			return err
 		}
-		// One statement of a full batch, prepared once: see batchParams.
-		const per = 3
-		full := t.batchParams() / per
-		var q strings.Builder
-		q.WriteString("INSERT INTO epss_scores (cve, epss, percentile) VALUES ")
-		for i := range full {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(" + placeholders(i*per+1, per) + ")")
-		}
-		stmt, err := t.PrepareContext(ctx, q.String())
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		args := make([]any, 0, full*per)
+		// Rows stream in chunks to insertRows, which batches them per engine.
+		const chunk = 3000
+		rows := make([][]any, 0, chunk)
 		flush := func() error {
-			var err error
-			if len(args) == full*per {
-				_, err = stmt.ExecContext(ctx, args...)
-			} else if len(args) > 0 {
-				rows := make([][]any, 0, len(args)/per)
-				for i := 0; i < len(args); i += per {
-					rows = append(rows, args[i:i+per])
-				}
-				err = t.insertRows("epss_scores", "cve, epss, percentile", rows)
-			}
-			args = args[:0]
+			err := t.insertRows("epss_scores", "cve, epss, percentile", rows)
+			rows = rows[:0]
 			return err
 		}
 		h, err := vulnfeed.ReadEPSS(src, func(row vulnfeed.Row) error {
-			args = append(args, row.CVE, row.EPSS, row.Percentile)
-			if len(args) == full*per {
+			rows = append(rows, []any{row.CVE, row.EPSS, row.Percentile})
+			if len(rows) == chunk {
 				return flush()
 			}
 			return nil

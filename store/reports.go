@@ -157,7 +157,7 @@ func (s *Store) GetReport(ctx context.Context, id int64) (*Report, error) {
 	}
 	if r.Content == nil { // show what the payload says, marked unverified
 		r.Content = &report.Content{}
-		_ = jsonUnmarshal([]byte(r.Payload), r.Content)
+		_ = json.Unmarshal([]byte(r.Payload), r.Content)
 	}
 	return &r, nil
 }
@@ -190,5 +190,3 @@ func (s *Store) ListReports(ctx context.Context, engagementID int64) ([]*Report,
 	}
 	return out, nil
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

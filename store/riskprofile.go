@@ -181,7 +181,13 @@ func (s *Store) readableEnterprise(ctx context.Context, p *anbao.Principal, id i
 // mayWrite checks, before any input is judged, that p may edit the risk
 // profile of enterprise id: only its own. Any other enterprise is not found.
 func MayEditRiskProfile(p *anbao.Principal, id int64) error {
-	if err := anbao.Authorize(p, anbao.ActRiskProfileWrite); err != nil {
+	return MayActForOwn(p, id, anbao.ActRiskProfileWrite)
+}
+
+// MayActForOwn checks that p may do action and that enterprise id is p's own
+// organisation (or p is the platform). Any other enterprise is not found.
+func MayActForOwn(p *anbao.Principal, id int64, action anbao.Action) error {
+	if err := anbao.Authorize(p, action); err != nil {
 		return err
 	}
 	if !p.System && p.OrgID != id {
@@ -198,16 +204,7 @@ func (t *tx) writableEnterprise(p *anbao.Principal, id int64) error {
 	if err := MayEditRiskProfile(p, id); err != nil {
 		return err
 	}
-	lock := ""
-	if t.s.engine == Postgres {
-		lock = " FOR NO KEY UPDATE"
-	}
-	var kind anbao.OrgKind
-	err := t.QueryRowContext(t.ctx, "SELECT kind FROM organisations WHERE id = $1"+lock, id).Scan(&kind)
-	if isNoRows(err) || (err == nil && kind != anbao.KindEnterprise) {
-		return anbao.ErrNotFound("enterprise")
-	}
-	return err
+	return t.writableEnterpriseFor(id)
 }
 
 // count returns the number of rows of table belonging to the enterprise.

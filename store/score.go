@@ -58,15 +58,22 @@ func (s *Store) LatestScore(ctx context.Context, enterpriseID int64) (*ScoreReco
 	if err := s.readableAssessment(ctx, s.read, anbao.PrincipalFrom(ctx), enterpriseID); err != nil {
 		return nil, err
 	}
+	r, err := s.latestScore(ctx, enterpriseID)
+	if r == nil || err != nil {
+		return nil, err
+	}
+	return r, withExplanation(r)
+}
+
+// latestScore reads enterprise id's latest score, without its explanation
+// and without checking access; nil when it has none.
+func (s *Store) latestScore(ctx context.Context, enterpriseID int64) (*ScoreRecord, error) {
 	r, err := scanScore(s.read.QueryRowContext(ctx, `SELECT `+scoreColumns+` FROM scores
 		WHERE id = (SELECT score_id FROM latest_scores WHERE enterprise_id = $1)`, enterpriseID), true)
 	if isNoRows(err) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	return r, withExplanation(r)
+	return r, err
 }
 
 // GetScore returns one score of enterprise id, whole.

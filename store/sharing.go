@@ -49,22 +49,11 @@ func (s *Store) ListShares(ctx context.Context, enterpriseID int64) ([]Share, er
 	return out, rows.Err()
 }
 
-// mayShare checks that p may grant or revoke sharing for enterprise id: its own admin only.
-func mayShare(p *anbao.Principal, enterpriseID int64) error {
-	if err := anbao.Authorize(p, anbao.ActAssessmentShare); err != nil {
-		return err
-	}
-	if !p.System && p.OrgID != enterpriseID {
-		return anbao.ErrNotFound("enterprise")
-	}
-	return nil
-}
-
 // GrantShare lets an active insurer see enterprise id's assessment. Granting
 // again after a revocation restarts the consent from now.
 func (s *Store) GrantShare(ctx context.Context, enterpriseID, insurerID int64) (*Share, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := mayShare(p, enterpriseID); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActAssessmentShare); err != nil {
 		return nil, err
 	}
 	var out *Share
@@ -118,7 +107,7 @@ func (s *Store) GrantShare(ctx context.Context, enterpriseID, insurerID int64) (
 // RevokeShare ends an insurer's view of enterprise id's assessment.
 func (s *Store) RevokeShare(ctx context.Context, enterpriseID, insurerID int64) error {
 	p := anbao.PrincipalFrom(ctx)
-	if err := mayShare(p, enterpriseID); err != nil {
+	if err := MayActForOwn(p, enterpriseID, anbao.ActAssessmentShare); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
