@@ -147,3 +147,32 @@ func WhatIfControls(r *Result) []string {
 	}
 	return out
 }
+
+// Controls returns the ids of the scenario library's controls an assessment
+// shows in place (the rating engine's control factors use the same ids).
+func Controls(in *Input) []string { return controlsOf(in) }
+
+// PriorIncidents is the number of cyber incidents with a loss above 100,000
+// yuan in the last three years as answered (3 for "three or more"), and
+// whether it was answered.
+func PriorIncidents(in *Input) (int, bool) {
+	a, ok := in.Answers["prior_incidents_3y"]
+	if !ok {
+		return 0, false
+	}
+	switch a.Choice {
+	case "0":
+		return 0, true
+	case "1":
+		return 1, true
+	case "2":
+		return 2, true
+	case "3plus":
+		return 3, true
+	}
+	return 0, false
+}
+
+// Referrals returns the answers of in an underwriter must look at, as Score
+// explains them, without the cost of the full explanation.
+func Referrals(in *Input) []Referral { return referrals(in) }
