@@ -37,6 +37,17 @@ const (
 	ActVulnFeedRead        Action = "vulnfeed.read"        // look up KEV membership and EPSS scores
 	ActVulnFeedImport      Action = "vulnfeed.import"      // import KEV and EPSS files
 	ActScoreRecompute      Action = "score.recompute"      // re-score every enterprise after a methodology change
+	// Underwriting (issue #5): products, quotes, policies.
+	ActProductRead     Action = "product.read"     // products: an insurer its own, others the published ones, within scope
+	ActProductManage   Action = "product.manage"   // design products, clauses and rate tables of the own insurer
+	ActQuoteRequest    Action = "quote.request"    // ask insurers for quotes for the own enterprise
+	ActQuoteBind       Action = "quote.bind"       // accept a quote and ask to bind it (the enterprise's commitment)
+	ActQuoteRead       Action = "quote.read"       // quotes: the enterprise's own, the insurer's own
+	ActQuoteUnderwrite Action = "quote.underwrite" // decide referrals, edit options, manage contingencies, bind
+	ActPolicyRead      Action = "policy.read"      // policies within scope (regulators: the registry of their jurisdiction)
+	ActPolicyManage    Action = "policy.manage"    // endorse, cancel, reinstate, renew, park members, subsidies, notices
+	ActPolicyDeclare   Action = "policy.declare"   // declare policies issued in the insurer's own core system
+	ActRiskNotice      Action = "risk.notice"      // the insured notifies a significant increase in risk
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
@@ -46,6 +57,8 @@ var writeActions = map[Action]bool{
 	ActQuestionnaireAnswer: true, ActQuestionnaireAttest: true, ActEngagementManage: true,
 	ActEngagementRespond: true, ActFindingWrite: true, ActFindingResolve: true, ActReportSign: true,
 	ActAssessmentShare: true, ActVulnFeedImport: true, ActScoreRecompute: true,
+	ActProductManage: true, ActQuoteRequest: true, ActQuoteBind: true, ActQuoteUnderwrite: true,
+	ActPolicyManage: true, ActPolicyDeclare: true, ActRiskNotice: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -138,6 +151,35 @@ var Permissions = map[Action]map[OrgKind][]Role{
 		KindProvider: everyone, KindEnterprise: everyone,
 	},
 	ActVulnFeedImport: {KindOperator: {RoleAdmin}},
+	// Products: an insurer sees only its own (rate tables included); enterprises
+	// and providers see published products without their rate tables; the
+	// operator and regulators see every product, rate tables included, to audit them.
+	ActProductRead: {
+		KindOperator: {RoleAdmin, RoleAnalyst, RoleAuditor}, KindRegulator: everyone,
+		KindInsurer: everyone, KindProvider: everyone, KindEnterprise: everyone,
+	},
+	ActProductManage: {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	ActQuoteRequest:  {KindEnterprise: {RoleAdmin, RoleMember}},
+	// Binding commits the enterprise to pay: its admin only.
+	ActQuoteBind: {KindEnterprise: {RoleAdmin}},
+	// Quotes are between one enterprise and one insurer; regulators see
+	// statistics, never a quote.
+	ActQuoteRead: {
+		KindOperator:   {RoleAdmin, RoleAnalyst, RoleAuditor},
+		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleAnalyst, RoleAuditor},
+		KindEnterprise: everyone,
+	},
+	ActQuoteUnderwrite: {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	// The policy registry: regulators within their jurisdiction, insurers their
+	// own, enterprises their own and the park certificates they hold.
+	ActPolicyRead: {
+		KindOperator: {RoleAdmin, RoleAnalyst, RoleAuditor}, KindRegulator: everyone,
+		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleClaimsHandler, RoleAnalyst, RoleAuditor},
+		KindEnterprise: everyone,
+	},
+	ActPolicyManage:   {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	ActPolicyDeclare:  {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	ActRiskNotice:     {KindEnterprise: {RoleAdmin}},
 	ActScoreRecompute: {KindOperator: {RoleAdmin}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {

@@ -58,11 +58,15 @@ type Store struct {
 	RequireTOTPByDefault bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// SimulateLoss gives quotes their expected loss (SimulateLibraryLoss by
+	// default); nil rates without it.
+	SimulateLoss LossSimulator
 }
 
 // Open opens (creating if needed) the database and applies pending migrations.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{algo: cfg.AuditHash, log: cfg.Logger, Now: time.Now, RequireTOTPByDefault: cfg.RequireTOTPByDefault}
+	s := &Store{algo: cfg.AuditHash, log: cfg.Logger, Now: time.Now, RequireTOTPByDefault: cfg.RequireTOTPByDefault,
+		SimulateLoss: SimulateLibraryLoss}
 	if s.algo == "" {
 		s.algo = "sha256"
 	}
