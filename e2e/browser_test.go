@@ -58,7 +58,11 @@ func startServerStore(t *testing.T) (string, *store.Store) {
 	if err := st.LoadDemo(ctx, pilot); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.LoadDemoAssessments(ctx, pilot, demo.GenerateAssessments(pilot, 2026)); err != nil {
+	as := demo.GenerateAssessments(pilot, 2026)
+	if err := st.LoadDemoAssessments(ctx, pilot, as); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadDemoUnderwriting(ctx, pilot, demo.GenerateUnderwriting(pilot, as, 2026, st.Now())); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})

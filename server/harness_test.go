@@ -40,6 +40,9 @@ func newTestEnv(t *testing.T, st *store.Store, enterprises int) *testEnv {
 	if err := st.LoadDemo(sysCtx(), pilot); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.LoadDemoUnderwriting(sysCtx(), pilot, demo.GenerateUnderwriting(pilot, demo.GenerateAssessments(pilot, 11), 11, st.Now())); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(st, nil, Config{Demo: true, LoginRate: 10000})
 	if err != nil {
 		t.Fatal(err)

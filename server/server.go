@@ -124,8 +124,13 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerQuestionnaireAPI()
 	s.registerAnswerEvidenceAPI()
 	s.registerReportAPI()
+	s.registerUnderwritingAPI()
+	s.registerDeclareAPI()
 	s.registerUI()
 	s.registerQuantUI()
+	s.registerProductUI()
+	s.registerQuoteUI()
+	s.registerPolicyDocs()
 	if err := s.registerFeedsUI(); err != nil {
 		return nil, err
 	}
@@ -196,6 +201,11 @@ func (s *Server) Maintain(ctx context.Context) {
 		case <-t.C:
 			if err := s.store.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("purge expired", "err", err)
+			}
+			if rep, err := s.store.WatchPolicies(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("watch policies", "err", err)
+			} else if rep != nil && rep.Expired+int64(rep.Notices+rep.Renewed+rep.Referred) > 0 {
+				s.log.Info("watch policies", "expired", rep.Expired, "notices", rep.Notices, "renewed", rep.Renewed, "referred", rep.Referred)
 			}
 			if err := s.store.Optimize(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("optimize", "err", err)

@@ -198,6 +198,19 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	if pr.OrgKind == anbao.KindProvider || pr.OrgKind == anbao.KindEnterprise {
 		add("engagements", "/engagements")
 	}
+	if anbao.Can(pr, anbao.ActProductManage) || (anbao.Can(pr, anbao.ActProductRead) &&
+		(pr.OrgKind == anbao.KindOperator || pr.OrgKind == anbao.KindRegulator)) {
+		add("products", "/products")
+	}
+	if anbao.Can(pr, anbao.ActQuoteUnderwrite) {
+		add("underwriting", "/underwriting")
+	}
+	if anbao.Can(pr, anbao.ActQuoteRead) {
+		add("quotes", "/quotes")
+	}
+	if anbao.Can(pr, anbao.ActPolicyRead) {
+		add("policies", "/policies")
+	}
 	if anbao.Can(pr, anbao.ActQuantRun) {
 		add("quant", "/quant")
 	}

@@ -91,8 +91,12 @@ func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log inte
 	if err := st.LoadDemo(systemCtx(ctx, "demo"), pilot); err != nil {
 		return false, fmt.Errorf("load demo: %w", err)
 	}
-	if err := st.LoadDemoAssessments(systemCtx(ctx, "demo"), pilot, demo.GenerateAssessments(pilot, seed)); err != nil {
+	as := demo.GenerateAssessments(pilot, seed)
+	if err := st.LoadDemoAssessments(systemCtx(ctx, "demo"), pilot, as); err != nil {
 		return false, fmt.Errorf("load demo assessments: %w", err)
+	}
+	if err := st.LoadDemoUnderwriting(systemCtx(ctx, "demo"), pilot, demo.GenerateUnderwriting(pilot, as, seed, st.Now())); err != nil {
+		return false, fmt.Errorf("load demo underwriting: %w", err)
 	}
 	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "ms", time.Since(t).Milliseconds())
 	return true, nil

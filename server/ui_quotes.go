@@ -1,0 +1,1177 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anbao/anbao"
+	"github.com/anbao/anbao/cover"
+	"github.com/anbao/anbao/i18n"
+	"github.com/anbao/anbao/rating"
+	"github.com/anbao/anbao/store"
+	"github.com/anbao/anbao/ui"
+)
+
+// The quote and policy pages (capability D): the enterprise asks insurers'
+// products for quotes and compares them side by side; each quote shows its
+// rating trail, terms and contingencies with the steps each side may take;
+// the policy registry and one policy with its terms, segments, transactions
+// and the insurer's mid-term steps. The store scopes every read and checks
+// every step; these handlers parse forms (money strictly, in 元), delegate,
+// and show a refused step's error on the form it came from.
+
+var quotePageNames = []string{"quotes", "quote_new", "quote_request", "quote", "policies", "policy"}
+
+// quoteFuncs are the template functions of the quote and policy pages.
+var quoteFuncs = template.FuncMap{
+	"yuan":       fmtYuan,
+	"yuanSigned": fmtYuanSigned,
+	"cny":        fmtCNY,
+	"factor":     fmtFactor,
+	"rateOnLine": fmtRateOnLine,
+	"pick": func(lang, zh, en string) string {
+		if lang == "en" && en != "" {
+			return en
+		}
+		return zh
+	},
+	"covName": quoteCovName,
+	// fval is a field's value, only for the form it was posted with (several
+	// forms of one page share field names).
+	"fval": func(p *uiPage, form, name string) string {
+		if p.FormID != form {
+			return ""
+		}
+		return p.Form.Get(name)
+	},
+	// fdef is a field's posted value after an error on its form, else def.
+	"fdef": func(p *uiPage, form, name, def string) string {
+		if p.FormID != form {
+			return def
+		}
+		return p.Form.Get(name)
+	},
+	"fis": func(p *uiPage, form, name string, v any) bool {
+		return p.FormID == form && p.Form.Get(name) == fmt.Sprint(v)
+	},
+	"fhas": func(p *uiPage, form, name string, v any) bool {
+		return p.FormID == form && slices.Contains(p.Form[name], fmt.Sprint(v))
+	},
+	"amountInput": func(fen int64) string { return formatAmount(fen, "yuan") },
+	"pct":         func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
+	"trailCtx": func(p *uiPage, id string, steps []rating.Step, amount int64, label string) quoteTrailCtx {
+		c := quoteTrailCtx{P: p, ID: id, Steps: steps, Amount: amount, TotalLabel: label}
+		for _, s := range steps {
+			c.Sum += s.Effect
+		}
+		c.OK = c.Sum == amount
+		return c
+	},
+	"termsCtx": func(p *uiPage, t *cover.Terms) quoteTermsCtx { return quoteTermsCtx{P: p, T: t} },
+	"contsCtx": func(p *uiPage, list []*store.Contingency, resolve bool, quoteID int64) quoteContsCtx {
+		return quoteContsCtx{P: p, List: list, Resolve: resolve, QuoteID: quoteID, Statuses: []string{store.ContSatisfied, store.ContWaived}}
+	},
+	"deltaCtx": func(p *uiPage, d *store.RenewalDelta) quoteDeltaCtx { return quoteDeltaCtx{P: p, D: d} },
+	"deref":    func(n *int64) int64 { return *n },
+	"qrow":     func(p *uiPage, q *store.Quote) quoteRowCtx { return quoteRowCtx{P: p, Q: q} },
+	"ovField":  quoteOverrideField,
+	"ovValue": func(p *uiPage, v string) string {
+		for _, k := range []string{"ui.quotes.ovval." + v, "ui.quotes.waiting_mode." + v} {
+			if i18n.Has(p.Lang, k) {
+				return p.T(k)
+			}
+		}
+		return v
+	},
+}
+
+// Contexts of the partials in quotes_parts.html.
+type quoteTrailCtx struct {
+	P           *uiPage
+	ID          string
+	Steps       []rating.Step
+	Sum, Amount int64
+	OK          bool
+	TotalLabel  string
+}
+
+type quoteRowCtx struct {
+	P *uiPage
+	Q *store.Quote
+}
+
+type quoteDeltaCtx struct {
+	P *uiPage
+	D *store.RenewalDelta
+}
+
+type quoteTermsCtx struct {
+	P *uiPage
+	T *cover.Terms
+}
+
+type quoteContsCtx struct {
+	P        *uiPage
+	List     []*store.Contingency
+	Resolve  bool
+	QuoteID  int64
+	Statuses []string
+}
+
+// quoteOverrideField names the term a rating rule changed: limit, retention,
+// or one attribute of a coverage (coverages.<code>[.<attribute>]).
+func quoteOverrideField(p *uiPage, field string) string {
+	switch field {
+	case "limit":
+		return p.T("ui.quotes.limit")
+	case "retention":
+		return p.T("ui.quotes.retention")
+	}
+	rest, ok := strings.CutPrefix(field, "coverages.")
+	if !ok {
+		return field
+	}
+	code, attr, _ := strings.Cut(rest, ".")
+	name := quoteCovName(p.Lang, code)
+	if attr == "" {
+		return name
+	}
+	if k := "ui.quotes.attr." + attr; i18n.Has(p.Lang, k) {
+		return name + " · " + p.T(k)
+	}
+	return name + " · " + attr
+}
+
+func (u *uiRenderer) addQuotePages() error {
+	base, ok := u.pages["error"]
+	if !ok {
+		return errors.New("ui: no base page to clone for quotes")
+	}
+	for _, name := range quotePageNames {
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if t, err = t.Funcs(quoteFuncs).ParseFS(ui.Templates(), "templates/"+name+".html", "templates/quotes_parts.html"); err != nil {
+			return fmt.Errorf("ui template %s: %w", name, err)
+		}
+		u.pages[name] = t
+	}
+	return nil
+}
+
+// registerQuoteUI registers the quote and policy pages. The templates are
+// embedded, so a parse failure is a programming error caught by every test.
+func (s *Server) registerQuoteUI() {
+	if err := s.ui.addQuotePages(); err != nil {
+		panic(err)
+	}
+	m := s.mux
+	m.HandleFunc("GET /quotes", s.uiAuth(s.uiQuotes))
+	m.HandleFunc("GET /quotes/new", s.uiAuth(s.uiQuoteNew))
+	m.HandleFunc("POST /quotes/new", s.uiAuth(s.uiQuoteCreate))
+	m.HandleFunc("GET /quote-requests/{rid}", s.uiAuth(s.uiQuoteRequest))
+	m.HandleFunc("GET /quotes/{qid}", s.uiAuth(s.uiQuote))
+	for _, step := range []string{"edit", "rate", "bind-request", "withdraw", "decide", "bind"} {
+		m.HandleFunc("POST /quotes/{qid}/"+step, s.uiAuth(s.uiQuoteStep(step)))
+	}
+	m.HandleFunc("POST /quotes/{qid}/contingencies/{cid}", s.uiAuth(s.uiQuoteContingency))
+	m.HandleFunc("GET /policies", s.uiAuth(s.uiPolicies))
+	m.HandleFunc("GET /policies/{polid}", s.uiAuth(s.uiPolicy))
+	for _, step := range []string{"endorse", "cancel", "reinstate", "renew", "members", "subsidies", "notices"} {
+		m.HandleFunc("POST /policies/{polid}/"+step, s.uiAuth(s.uiPolicyStep(step)))
+	}
+	m.HandleFunc("POST /policies/{polid}/members/{mid}/leave", s.uiAuth(s.uiPolicyStep("leave")))
+	m.HandleFunc("POST /policies/{polid}/notices/{nid}/acknowledge", s.uiAuth(s.uiPolicyStep("acknowledge")))
+}
+
+// Money and factors.
+
+// fmtYuan writes 分 as yuan with two decimals and thousands separators, without a sign for positives: 12,345.60.
+func fmtYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "−", -fen
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, groupDigits(fen/100), fen%100)
+}
+
+// fmtYuanSigned writes an effect: +12,345.60, −12,345.60 or 0.00.
+func fmtYuanSigned(fen int64) string {
+	if fen > 0 {
+		return "+" + fmtYuan(fen)
+	}
+	return fmtYuan(fen)
+}
+
+// fmtCNY writes an amount with the yuan sign: ¥12,345.60.
+func fmtCNY(fen int64) string {
+	if fen < 0 {
+		return "−¥" + fmtYuan(-fen)
+	}
+	return "¥" + fmtYuan(fen)
+}
+
+// fmtFactor writes a factor in basis points as ×1.2345; "" when the step does not multiply.
+func fmtFactor(bp int) string {
+	if bp == 0 {
+		return ""
+	}
+	return fmt.Sprintf("×%d.%04d", bp/10000, bp%10000)
+}
+
+// fmtRateOnLine is the premium as a percentage of the limit, to a hundredth of a percent.
+func fmtRateOnLine(premium, limit int64) string {
+	if limit <= 0 || premium <= 0 {
+		return "—"
+	}
+	bp := (premium*10000*2 + limit) / (limit * 2) // half up
+	return fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
+}
+
+// quoteCovName names a coverage of the pilot taxonomy in lang.
+func quoteCovName(lang, code string) string {
+	if k, ok := cover.Kind(code); ok {
+		if lang == "en" {
+			return k.NameEN
+		}
+		return k.NameZH
+	}
+	return code
+}
+
+// yuanRE is what a money field accepts: whole yuan, optionally grouped by
+// commas, with at most two decimals. No signs, no exponents, no spaces inside.
+var yuanRE = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
+
+// parseYuanField reads a money field typed in 元 as 分, strictly; a leading
+// ¥ is allowed. An empty optional field is 0.
+func parseYuanField(form url.Values, name string, required bool) (int64, error) {
+	s := strings.TrimSpace(form.Get(name))
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥"))
+	if s == "" {
+		if required {
+			return 0, anbao.FieldError(name, "ui.quotes.err.money_required")
+		}
+		return 0, nil
+	}
+	if !yuanRE.MatchString(s) {
+		return 0, anbao.FieldError(name, "ui.quotes.err.money", s)
+	}
+	fen, ok := parseAmount(s, "yuan")
+	if !ok || fen > cover.MaxAmount {
+		return 0, anbao.FieldError(name, "ui.quotes.err.money_range", s)
+	}
+	return fen, nil
+}
+
+func (s *Server) quoteToday() string { return s.store.Now().In(anbao.Shanghai).Format(time.DateOnly) }
+
+// quoteStepError reports whether a refused step is shown as an error page
+// (nothing to show the form for) rather than on the form.
+func quoteStepError(err error) bool {
+	switch anbao.ErrorCode(err) {
+	case anbao.ENOTFOUND, anbao.EFORBIDDEN, anbao.EUNAUTHORIZED, anbao.EINTERNAL:
+		return true
+	}
+	return false
+}
+
+// quoteLocaliseState names the state a "not possible now" error quotes, in lang.
+func quoteLocaliseState(err error, lang string) error {
+	var e *anbao.Error
+	if !errors.As(err, &e) || len(e.Args) == 0 {
+		return err
+	}
+	prefix := ""
+	switch e.Key {
+	case "uw.quote.state":
+		prefix = "ui.quotes.status."
+	case "uw.policy.state":
+		prefix = "ui.policies.status."
+	case "uw.contingency.resolved":
+		prefix = "ui.quotes.cont_status."
+	default:
+		return err
+	}
+	c := *e
+	c.Args = slices.Clone(e.Args)
+	if k := prefix + fmt.Sprint(c.Args[0]); i18n.Has(lang, k) {
+		c.Args[0] = i18n.T(lang, k)
+	}
+	return &c
+}
+
+// quoteRemapField moves a page's error to the input that carries its field.
+func quoteRemapField(p *uiPage, fn func(string) string) {
+	if p.Err != nil {
+		p.Err.Field = fn(p.Err.Field)
+	}
+}
+
+// The quote list.
+
+type uiQuoteGroup struct {
+	RequestID int64
+	Inception string
+	Quotes    []*store.Quote
+}
+
+type uiQuoteListData struct {
+	List       *store.ItemList[*store.Quote]
+	Groups     []*uiQuoteGroup // the enterprise's view: by request
+	Enterprise bool
+	CanRequest bool
+	// ShowEnterprise and ShowInsurer: the columns that tell rows apart for the reader.
+	ShowEnterprise, ShowInsurer bool
+	Status                      string
+	Statuses                    []string
+	Pager                       uiPager
+}
+
+func (s *Server) uiQuotes(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "ui.quotes.title", "quotes")
+	pg, err := page(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	d := &uiQuoteListData{Status: q.Get("status"), Statuses: store.QuoteStatuses, Enterprise: p.P.OrgKind == anbao.KindEnterprise,
+		CanRequest:     p.P.OrgKind == anbao.KindEnterprise && anbao.Can(p.P, anbao.ActQuoteRequest),
+		ShowEnterprise: p.P.OrgKind != anbao.KindEnterprise, ShowInsurer: p.P.OrgKind != anbao.KindInsurer}
+	if d.List, err = s.store.ListQuotes(r.Context(), store.QuoteFilter{Status: d.Status, Page: pg}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if d.Enterprise {
+		byReq := map[int64]*uiQuoteGroup{}
+		for _, qt := range d.List.Items {
+			g := byReq[qt.RequestID]
+			if g == nil {
+				g = &uiQuoteGroup{RequestID: qt.RequestID, Inception: qt.InceptionDate}
+				byReq[qt.RequestID] = g
+				d.Groups = append(d.Groups, g)
+			}
+			g.Quotes = append(g.Quotes, qt)
+		}
+	}
+	d.Pager = makePager("/quotes", q, pg, d.List.Total, len(d.List.Items))
+	p.Data = d
+	s.render(w, r, http.StatusOK, "quotes", p)
+}
+
+// Requesting quotes.
+
+type uiQuoteProduct struct {
+	P          *store.Product
+	V          *store.ProductVersion
+	ClaimsMade bool
+}
+
+type uiQuoteInsurer struct {
+	Name     string
+	Products []*uiQuoteProduct
+}
+
+type uiQuoteNewData struct {
+	Insurers        []*uiQuoteInsurer
+	Rows            []int
+	Today, Tomorrow string
+	Kinds           []string
+}
+
+const quoteFormRows = 5 // the store takes one to five options
+
+func (s *Server) quoteNewPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
+	p := s.newPage(r, "ui.quotes.new_title", "quotes")
+	ctx := r.Context()
+	list, err := s.store.ListProducts(ctx, store.ProductFilter{Status: store.ProductActive, Page: anbao.Page{Limit: anbao.MaxPageLimit}})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := &uiQuoteNewData{Today: s.quoteToday(), Kinds: []string{store.PolicyStandard, store.PolicyParkMaster}}
+	t, _ := time.Parse(time.DateOnly, d.Today)
+	d.Tomorrow = t.AddDate(0, 0, 1).Format(time.DateOnly)
+	for i := range quoteFormRows {
+		d.Rows = append(d.Rows, i)
+	}
+	byIns := map[int64]*uiQuoteInsurer{}
+	for _, pr := range list.Items {
+		v, err := s.store.GetProductVersion(ctx, pr.ID, 0)
+		if err != nil {
+			continue // retired or withdrawn since the list was read
+		}
+		terms := cover.Terms{Coverages: v.Definition.Coverages}
+		g := byIns[pr.InsurerID]
+		if g == nil {
+			g = &uiQuoteInsurer{Name: pr.InsurerName}
+			byIns[pr.InsurerID] = g
+			d.Insurers = append(d.Insurers, g)
+		}
+		g.Products = append(g.Products, &uiQuoteProduct{P: pr, V: v, ClaimsMade: terms.ClaimsMade()})
+	}
+	if formErr != nil {
+		status = p.setError("qnew", r.PostForm, formErr, s, r)
+	}
+	p.Data = d
+	s.render(w, r, status, "quote_new", p)
+}
+
+func (s *Server) uiQuoteNew(w http.ResponseWriter, r *http.Request) {
+	pr := anbao.PrincipalFrom(r.Context())
+	if err := store.MayActForOwn(pr, pr.OrgID, anbao.ActQuoteRequest); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.quoteNewPage(w, r, http.StatusOK, nil)
+}
+
+// quoteRequestForm reads the request form; rows maps the store's option
+// index to the form row it came from (empty rows are skipped).
+func quoteRequestForm(form url.Values) (store.QuoteRequestInput, []int, error) {
+	in := store.QuoteRequestInput{InceptionDate: strings.TrimSpace(form.Get("inception_date")),
+		RetroDate: strings.TrimSpace(form.Get("retro_date")), Note: form.Get("note"), Kind: form.Get("kind")}
+	for _, v := range form["product"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return in, nil, anbao.FieldError("products", "ui.quotes.err.id", v)
+		}
+		in.Products = append(in.Products, id)
+	}
+	if len(in.Products) == 0 {
+		return in, nil, anbao.FieldError("products", "ui.quotes.err.products")
+	}
+	var rows []int
+	for i := range quoteFormRows {
+		ln, rn := fmt.Sprintf("options[%d].limit", i), fmt.Sprintf("options[%d].retention", i)
+		if strings.TrimSpace(form.Get(ln)) == "" && strings.TrimSpace(form.Get(rn)) == "" {
+			continue
+		}
+		limit, err := parseYuanField(form, ln, true)
+		if err != nil {
+			return in, nil, err
+		}
+		ret, err := parseYuanField(form, rn, true)
+		if err != nil {
+			return in, nil, err
+		}
+		in.Options = append(in.Options, store.QuoteOption{Limit: limit, Retention: ret})
+		rows = append(rows, i)
+	}
+	if len(in.Options) == 0 {
+		return in, nil, anbao.FieldError("options[0].limit", "ui.quotes.err.options")
+	}
+	return in, rows, nil
+}
+
+var storeOptionRE = regexp.MustCompile(`^options\[(\d+)\](\.(limit|retention))?$`)
+
+func (s *Server) uiQuoteCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	pr := anbao.PrincipalFrom(ctx)
+	if err := store.MayActForOwn(pr, pr.OrgID, anbao.ActQuoteRequest); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	in, rows, err := quoteRequestForm(r.PostForm)
+	if err == nil {
+		var req *store.QuoteRequest
+		if req, err = s.store.RequestQuotes(ctx, pr.OrgID, in); err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/quote-requests/%d", req.ID), http.StatusSeeOther)
+			return
+		}
+		if quoteStepError(err) {
+			s.writeError(w, r, err)
+			return
+		}
+		// The store counts options without the empty rows: point at the row typed.
+		var e *anbao.Error
+		if errors.As(err, &e) {
+			c := *e
+			if m := storeOptionRE.FindStringSubmatch(c.Field); m != nil {
+				j, _ := strconv.Atoi(m[1])
+				sub := m[3]
+				if sub == "" {
+					sub = "limit"
+				}
+				if j < len(rows) {
+					c.Field = fmt.Sprintf("options[%d].%s", rows[j], sub)
+				}
+			} else if strings.HasPrefix(c.Field, "products") {
+				c.Field = "products"
+			}
+			err = &c
+		}
+	}
+	s.quoteNewPage(w, r, 0, err)
+}
+
+// The side-by-side comparison.
+
+type uiQuoteCmpCol struct {
+	Q       *store.Quote
+	Terms   *cover.Terms
+	Best    bool
+	Waiting string
+}
+
+type uiQuoteCmpOption struct {
+	No               int
+	Limit, Retention int64
+	Span             int
+}
+
+type uiQuoteCmpRow struct {
+	Name  string
+	Cells []uiQuoteCmpCell
+}
+
+type uiQuoteCmpCell struct {
+	Text string
+	None bool // the terms do not carry the coverage
+}
+
+type uiQuoteCompareData struct {
+	Req        *store.QuoteRequest
+	Cols       []*uiQuoteCmpCol
+	Options    []*uiQuoteCmpOption
+	Coverages  []*uiQuoteCmpRow
+	Enterprise bool
+	CanBind    bool
+}
+
+// quoteOffered reports whether a quote is a live or taken offer with a premium.
+func quoteOffered(q *store.Quote) bool {
+	return q.Status == store.QuoteQuoted || q.Status == store.QuoteBindRequested || q.Status == store.QuoteBound
+}
+
+func (s *Server) uiQuoteRequest(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "rid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "ui.quotes.compare_title", "quotes")
+	req, err := s.store.GetQuoteRequest(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := &uiQuoteCompareData{Req: req, Enterprise: p.P.OrgKind == anbao.KindEnterprise && p.P.OrgID == req.EnterpriseID}
+	d.CanBind = d.Enterprise && anbao.Can(p.P, anbao.ActQuoteBind)
+	var codes []string
+	for i, q := range req.Quotes {
+		// The request lists its quotes without their contingencies.
+		if full, err := s.store.GetQuote(r.Context(), q.ID); err == nil {
+			req.Quotes[i], q = full, full
+		}
+		c := &uiQuoteCmpCol{Q: q}
+		if q.Result != nil && q.Result.Terms != nil {
+			c.Terms = q.Result.Terms
+		} else {
+			c.Terms = &cover.Terms{AggregateLimit: q.Limit, Retention: q.Retention}
+		}
+		for _, cv := range c.Terms.Coverages {
+			if !slices.Contains(codes, cv.Code) {
+				codes = append(codes, cv.Code)
+			}
+			if k, _ := cover.Kind(cv.Code); k.BI {
+				c.Waiting = quoteWaiting(p, &cv)
+			}
+		}
+		if q.Result != nil {
+			// A coverage a rule removed still gets its row, to show it is not covered.
+			for _, ov := range q.Result.Overrides {
+				if code, ok := strings.CutPrefix(ov.Field, "coverages."); ok && !strings.Contains(code, ".") && !slices.Contains(codes, code) {
+					codes = append(codes, code)
+				}
+			}
+		}
+		n := len(d.Options)
+		if n == 0 || d.Options[n-1].Limit != q.Limit || d.Options[n-1].Retention != q.Retention {
+			d.Options = append(d.Options, &uiQuoteCmpOption{No: n + 1, Limit: q.Limit, Retention: q.Retention})
+		}
+		d.Options[len(d.Options)-1].Span++
+		d.Cols = append(d.Cols, c)
+	}
+	// The best offer of each option: the lowest premium among the live or
+	// taken ones (every one of them when several tie).
+	for _, o := range d.Options {
+		best := int64(-1)
+		in := func(c *uiQuoteCmpCol) bool {
+			return c.Q.Limit == o.Limit && c.Q.Retention == o.Retention && quoteOffered(c.Q)
+		}
+		for _, c := range d.Cols {
+			if in(c) && (best < 0 || c.Q.Premium < best) {
+				best = c.Q.Premium
+			}
+		}
+		for _, c := range d.Cols {
+			if in(c) && c.Q.Premium == best {
+				c.Best = true
+			}
+		}
+	}
+	// Coverage rows in taxonomy order.
+	for _, k := range cover.Kinds {
+		if !slices.Contains(codes, k.Code) {
+			continue
+		}
+		row := &uiQuoteCmpRow{Name: quoteCovName(p.Lang, k.Code)}
+		for _, c := range d.Cols {
+			row.Cells = append(row.Cells, uiQuoteCmpCell{Text: quoteCoverageCell(p, c.Terms, k.Code), None: c.Terms.Coverage(k.Code) == nil})
+		}
+		d.Coverages = append(d.Coverages, row)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "quote_request", p)
+}
+
+// quoteCoverageCell sums up one coverage of terms: its sublimit, deductible and
+// coinsurance, or that the terms do not carry it.
+func quoteCoverageCell(p *uiPage, t *cover.Terms, code string) string {
+	cv := t.Coverage(code)
+	if cv == nil {
+		return p.T("ui.quotes.cov_none")
+	}
+	s := p.T("ui.quotes.cov_full")
+	if cv.Sublimit > 0 {
+		s = fmtCNY(cv.Sublimit)
+		if cv.Outside {
+			s += " " + p.T("ui.quotes.cov_outside")
+		}
+	}
+	if cv.Deductible > 0 {
+		s += " · " + p.T("ui.quotes.cov_deductible", fmtCNY(cv.Deductible))
+	}
+	if cv.CoinsuranceBP > 0 {
+		s += " · " + p.T("ui.quotes.cov_coinsurance", fmt.Sprintf("%d.%02d%%", cv.CoinsuranceBP/100, cv.CoinsuranceBP%100))
+	}
+	return s
+}
+
+// quoteWaiting describes a business-interruption waiting period.
+func quoteWaiting(p *uiPage, cv *cover.Coverage) string {
+	if cv.WaitingHours == 0 {
+		return p.T("ui.quotes.waiting_none")
+	}
+	mode := cv.WaitingMode
+	if mode == "" {
+		mode = cover.WaitTimeDeductible
+	}
+	return p.T("ui.quotes.waiting_hours", cv.WaitingHours, p.T("ui.quotes.waiting_mode."+mode))
+}
+
+// One quote.
+
+type uiQuoteEvent struct {
+	At, Label, Note string
+}
+
+type uiQuoteData struct {
+	Q           *store.Quote
+	Terms       *cover.Terms
+	Timeline    []uiQuoteEvent
+	OpenPreBind int
+	Enterprise  bool // the principal is the quote's enterprise
+	Underwriter bool // the principal underwrites for the quote's insurer
+	CanEdit     bool
+	CanRate     bool
+	CanBindReq  bool
+	CanWithdraw bool
+	CanDecide   bool
+	CanResolve  bool
+	CanBind     bool
+	Today       string
+	Waiting     string
+}
+
+var quoteOpen = []string{store.QuoteDraft, store.QuoteQuoted, store.QuoteReferred, store.QuoteBindRequested}
+
+func (s *Server) quotePage(w http.ResponseWriter, r *http.Request, status int, id int64, form string, formErr error) {
+	p := s.newPage(r, "ui.quotes.detail_title", "quotes")
+	q, err := s.store.GetQuote(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if p.En() {
+		q.EnterpriseName = s.quoteOrgName(r.Context(), q.EnterpriseID, q.EnterpriseName, p.Lang)
+		q.InsurerName = s.quoteOrgName(r.Context(), q.InsurerID, q.InsurerName, p.Lang)
+	}
+	d := &uiQuoteData{Q: q, Today: s.quoteToday()}
+	pr := p.P
+	d.Enterprise = pr.OrgKind == anbao.KindEnterprise && pr.OrgID == q.EnterpriseID
+	d.Underwriter = pr.OrgKind == anbao.KindInsurer && pr.OrgID == q.InsurerID && anbao.Can(pr, anbao.ActQuoteUnderwrite)
+	st := q.Status
+	if d.Enterprise && anbao.Can(pr, anbao.ActQuoteRequest) {
+		d.CanEdit = slices.Contains([]string{store.QuoteDraft, store.QuoteQuoted, store.QuoteReferred, store.QuoteDeclined}, st)
+		d.CanRate = st == store.QuoteDraft
+		d.CanWithdraw = slices.Contains(quoteOpen, st)
+	}
+	d.CanBindReq = d.Enterprise && anbao.Can(pr, anbao.ActQuoteBind) && st == store.QuoteQuoted
+	for _, c := range q.Contingencies {
+		if c.Status == store.ContOpen && c.Kind == cover.PreBind {
+			d.OpenPreBind++
+		}
+		if c.Status == store.ContOpen && d.Underwriter && (slices.Contains(quoteOpen, st) || st == store.QuoteBound) {
+			d.CanResolve = true
+		}
+	}
+	if d.Underwriter {
+		d.CanDecide = st == store.QuoteReferred && q.Result != nil
+		d.CanBind = st == store.QuoteBindRequested
+		d.CanWithdraw = slices.Contains(quoteOpen, st)
+	}
+	if q.Result != nil {
+		d.Terms = q.Result.Terms
+	}
+	if d.Terms != nil {
+		for i := range d.Terms.Coverages {
+			if k, _ := cover.Kind(d.Terms.Coverages[i].Code); k.BI {
+				d.Waiting = quoteWaiting(p, &d.Terms.Coverages[i])
+			}
+		}
+	}
+	d.Timeline = quoteTimeline(p, q)
+	if formErr != nil {
+		status = p.setError(form, r.PostForm, quoteLocaliseState(formErr, p.Lang), s, r)
+	}
+	p.Data = d
+	s.render(w, r, status, "quote", p)
+}
+
+// quoteOrgName is an organisation's name in lang when the reader may see
+// it, else the (Chinese) name the record carries.
+func (s *Server) quoteOrgName(ctx context.Context, id int64, fallback, lang string) string {
+	if o, err := s.store.GetOrganisation(ctx, id); err == nil {
+		return o.Name(lang)
+	}
+	return fallback
+}
+
+// quoteTimeline lists what happened to a quote, from the times it keeps.
+func quoteTimeline(p *uiPage, q *store.Quote) []uiQuoteEvent {
+	ev := []uiQuoteEvent{{At: p.Time(q.CreatedAt), Label: p.T("ui.quotes.ev.requested")}}
+	if q.Result != nil {
+		// The decision of the tariff is the one before any underwriter's.
+		auto := q.Result.Decision
+		if q.DecidedBy != "" {
+			auto = store.QuoteReferred
+		}
+		ev = append(ev, uiQuoteEvent{At: p.Time(q.CreatedAt), Label: p.T("ui.quotes.ev.rated", p.T("ui.quotes.status."+auto))})
+	}
+	if q.DecidedBy != "" {
+		at := "—"
+		if q.QuotedAt != "" && q.Status != store.QuoteDeclined {
+			at = p.Time(q.QuotedAt)
+		}
+		label := p.T("ui.quotes.ev.approved", q.DecidedBy)
+		if q.Status == store.QuoteDeclined {
+			label = p.T("ui.quotes.ev.declined", q.DecidedBy)
+		}
+		ev = append(ev, uiQuoteEvent{At: at, Label: label, Note: q.DecisionNote})
+	}
+	if q.BindRequested != "" {
+		ev = append(ev, uiQuoteEvent{At: p.Time(q.BindRequested), Label: p.T("ui.quotes.ev.bind_requested")})
+	}
+	if q.BoundAt != "" {
+		ev = append(ev, uiQuoteEvent{At: p.Time(q.BoundAt), Label: p.T("ui.quotes.ev.bound")})
+	}
+	switch q.Status {
+	case store.QuoteWithdrawn:
+		note := ""
+		if q.DecisionNote == "not_taken" {
+			note = p.T("ui.quotes.not_taken")
+		}
+		ev = append(ev, uiQuoteEvent{At: p.Time(q.UpdatedAt), Label: p.T("ui.quotes.ev.withdrawn"), Note: note})
+	case store.QuoteExpired:
+		ev = append(ev, uiQuoteEvent{At: q.ValidUntil, Label: p.T("ui.quotes.ev.expired")})
+	case store.QuoteDraft:
+		if q.UpdatedAt != q.CreatedAt {
+			ev = append(ev, uiQuoteEvent{At: p.Time(q.UpdatedAt), Label: p.T("ui.quotes.ev.edited")})
+		}
+	}
+	return ev
+}
+
+func (s *Server) uiQuote(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "qid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.quotePage(w, r, http.StatusOK, id, "", nil)
+}
+
+// uiQuoteStep runs one step of the quote lifecycle from its form.
+func (s *Server) uiQuoteStep(step string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "qid")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		r.ParseForm()
+		ctx, form := r.Context(), r.PostForm
+		version := formVersion(form)
+		next := fmt.Sprintf("/quotes/%d?ok=saved", id)
+		switch step {
+		case "edit":
+			var limit, ret int64
+			if limit, err = parseYuanField(form, "limit", true); err == nil {
+				if ret, err = parseYuanField(form, "retention", true); err == nil {
+					_, err = s.store.EditQuote(ctx, id, store.QuoteEdit{Limit: limit, Retention: ret, Version: version,
+						InceptionDate: strings.TrimSpace(form.Get("inception_date")), RetroDate: strings.TrimSpace(form.Get("retro_date"))})
+				}
+			}
+		case "rate":
+			_, err = s.store.RateQuote(ctx, id, version)
+		case "bind-request":
+			_, err = s.store.RequestBind(ctx, id, version)
+		case "withdraw":
+			_, err = s.store.WithdrawQuote(ctx, id, version)
+		case "decide":
+			var premium int64
+			if premium, err = parseYuanField(form, "premium", false); err == nil {
+				_, err = s.store.DecideQuote(ctx, id, store.QuoteDecision{Decision: form.Get("decision"), Premium: premium,
+					Note: form.Get("note"), Version: version})
+			}
+			next = fmt.Sprintf("/quotes/%d?ok=decided", id)
+		case "bind":
+			var pol *store.Policy
+			if pol, err = s.store.BindQuote(ctx, id, version); err == nil {
+				next = fmt.Sprintf("/policies/%d?issued=1", pol.ID)
+			}
+		}
+		if err != nil {
+			if quoteStepError(err) {
+				s.writeError(w, r, err)
+				return
+			}
+			s.quotePage(w, r, 0, id, step, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+func (s *Server) uiQuoteContingency(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "qid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, err := s.store.ResolveContingency(r.Context(), id, cid, r.PostFormValue("status"), r.PostFormValue("note")); err != nil {
+		if quoteStepError(err) {
+			s.writeError(w, r, err)
+			return
+		}
+		s.quotePage(w, r, 0, id, fmt.Sprintf("cont-%d", cid), err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quotes/%d?ok=saved#contingencies", id), http.StatusSeeOther)
+}
+
+// The policy registry.
+
+type uiPolicyListData struct {
+	List                    *store.ItemList[*store.Policy]
+	Status, Source, Kind, Q string
+	Statuses, Sources       []string
+	Kinds                   []string
+	Pager                   uiPager
+}
+
+func (s *Server) uiPolicies(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "ui.policies.title", "policies")
+	pg, err := page(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	d := &uiPolicyListData{Status: q.Get("status"), Source: q.Get("source"), Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")),
+		Statuses: []string{store.PolicyActive, store.PolicyExpired, store.PolicyCancelled},
+		Sources:  []string{store.SourceAnbao, store.SourceDeclared}, Kinds: []string{store.PolicyStandard, store.PolicyParkMaster}}
+	d.List, err = s.store.ListPolicies(r.Context(), store.PolicyFilter{Status: d.Status, Source: d.Source, Kind: d.Kind, Query: d.Q, Page: pg})
+	if err != nil {
+		if anbao.ErrorCode(err) != anbao.EINVALID {
+			s.writeError(w, r, err)
+			return
+		}
+		// A hand-edited filter: show the error over an empty list.
+		p.setError("filter", nil, err, s, r)
+		d.List = &store.ItemList[*store.Policy]{Items: []*store.Policy{}}
+	}
+	d.Pager = makePager("/policies", q, pg, d.List.Total, len(d.List.Items))
+	p.Data = d
+	s.render(w, r, http.StatusOK, "policies", p)
+}
+
+// One policy.
+
+// uiPolicyTxnDetails is what the store keeps with a transaction, as far as the page explains it.
+type uiPolicyTxnDetails struct {
+	Adjustment     *rating.Adjustment  `json:"adjustment"`
+	Rating         *rating.Result      `json:"rating"`
+	Limit          []int64             `json:"limit"`          // before, after
+	Retention      []int64             `json:"retention"`      // before, after
+	AnnualPremium  []int64             `json:"annual_premium"` // before, after
+	Automatic      bool                `json:"automatic"`
+	Delta          *store.RenewalDelta `json:"delta"`
+	QuoteID        int64               `json:"quote_id"`
+	CancelledDate  string              `json:"cancelled_date"`
+	RefundReversed *int64              `json:"refund_reversed"`
+}
+
+type uiPolicyTxn struct {
+	X   *store.PolicyTransaction
+	D   *uiPolicyTxnDetails
+	Raw bool // details the page cannot explain: shown as stored
+}
+
+type uiPolicyData struct {
+	Pol           *store.Policy
+	Providers     []string
+	Txns          []*uiPolicyTxn
+	Done          *uiPolicyTxn // the transaction a step just wrote (?txn=)
+	Issued        bool
+	Renewal       *store.RenewalResult
+	Manage        bool // the insurer's underwriter of this policy
+	Insured       bool // the insured's admin, who raises risk notices
+	Member        bool // the principal holds a park certificate, not the policy
+	Before        bool // cover has not started: the terms shown are those at inception
+	Today         string
+	Methods       []string
+	CancelReasons []string
+	NoticeKinds   []string
+	PDFLang       string
+}
+
+func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, status int, id int64, form string, formErr error, renewal *store.RenewalResult) {
+	p := s.newPage(r, "ui.policies.detail_title", "policies")
+	ctx := r.Context()
+	pol, err := s.store.GetPolicy(ctx, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if p.En() {
+		pol.EnterpriseName = s.quoteOrgName(ctx, pol.EnterpriseID, pol.EnterpriseName, p.Lang)
+		pol.InsurerName = s.quoteOrgName(ctx, pol.InsurerID, pol.InsurerName, p.Lang)
+	}
+	pr := p.P
+	d := &uiPolicyData{Pol: pol, Renewal: renewal, Today: s.quoteToday(), Issued: r.URL.Query().Get("issued") == "1",
+		Methods: []string{rating.ProRata, rating.ShortRate, rating.Flat}, CancelReasons: store.CancelReasons, NoticeKinds: store.NoticeKinds}
+	d.Before = d.Today < pol.InceptionDate
+	d.Manage = pr.OrgKind == anbao.KindInsurer && pr.OrgID == pol.InsurerID && anbao.Can(pr, anbao.ActPolicyManage)
+	d.Insured = pr.OrgKind == anbao.KindEnterprise && pr.OrgID == pol.EnterpriseID && anbao.Can(pr, anbao.ActRiskNotice) &&
+		pol.Status == store.PolicyActive
+	d.Member = pr.OrgKind == anbao.KindEnterprise && pr.OrgID != pol.EnterpriseID
+	if p.En() {
+		d.PDFLang = "?lang=en"
+	}
+	if pol.Terms == nil {
+		pol.Terms = &cover.Terms{} // a policy without segments: nothing in force to show
+	}
+	for _, pid := range pol.Terms.Providers {
+		name := "#" + strconv.FormatInt(pid, 10)
+		if o, err := s.store.GetOrganisation(ctx, pid); err == nil {
+			name = o.Name(p.Lang)
+		}
+		d.Providers = append(d.Providers, name)
+	}
+	done, _ := strconv.ParseInt(r.URL.Query().Get("txn"), 10, 64)
+	for _, x := range pol.Transactions {
+		t := &uiPolicyTxn{X: x}
+		if len(x.Details) > 0 {
+			t.D = &uiPolicyTxnDetails{}
+			if json.Unmarshal(x.Details, t.D) != nil {
+				t.D, t.Raw = nil, true
+			}
+		}
+		d.Txns = append(d.Txns, t)
+		if x.ID == done {
+			d.Done = t
+		}
+	}
+	if formErr != nil {
+		status = p.setError(form, r.PostForm, quoteLocaliseState(formErr, p.Lang), s, r)
+		quoteRemapField(p, func(f string) string {
+			if f == "enterprise_id" {
+				return "enterprise"
+			}
+			return f
+		})
+	}
+	p.Data = d
+	s.render(w, r, status, "policy", p)
+}
+
+func (s *Server) uiPolicy(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "polid")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.policyPage(w, r, http.StatusOK, id, "", nil, nil)
+}
+
+// policyLastTxn is the id of a policy's newest transaction, for the page to point at.
+func policyLastTxn(pol *store.Policy) int64 {
+	if n := len(pol.Transactions); n > 0 {
+		return pol.Transactions[n-1].ID
+	}
+	return 0
+}
+
+// uiPolicyStep runs one of the insurer's (or, for notices, the insured's)
+// steps on a policy from its form.
+func (s *Server) uiPolicyStep(step string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "polid")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		r.ParseForm()
+		ctx, form := r.Context(), r.PostForm
+		next := fmt.Sprintf("/policies/%d?ok=saved", id)
+		var pol *store.Policy
+		formKey := step
+		switch step {
+		case "endorse":
+			var limit, ret int64
+			if limit, err = parseYuanField(form, "limit", true); err == nil {
+				if ret, err = parseYuanField(form, "retention", true); err == nil {
+					pol, err = s.store.Endorse(ctx, id, store.EndorseInput{EffectiveDate: strings.TrimSpace(form.Get("effective_date")),
+						Limit: limit, Retention: ret, Note: form.Get("note"), Version: formVersion(form)})
+				}
+			}
+		case "cancel":
+			pol, err = s.store.Cancel(ctx, id, store.CancelInput{EffectiveDate: strings.TrimSpace(form.Get("effective_date")),
+				Method: form.Get("method"), ReasonCode: form.Get("reason_code"), Note: form.Get("note"), Version: formVersion(form)})
+		case "reinstate":
+			pol, err = s.store.Reinstate(ctx, id, form.Get("note"), formVersion(form))
+		case "renew":
+			var res *store.RenewalResult
+			if res, err = s.store.RenewPolicy(ctx, id); err == nil {
+				s.policyPage(w, r, http.StatusOK, id, "", nil, res)
+				return
+			}
+		case "members":
+			var in store.ParkMemberInput
+			if in.EnterpriseID, err = s.policyMemberEnterprise(r, form.Get("enterprise")); err == nil {
+				if in.Limit, err = parseYuanField(form, "limit", true); err == nil {
+					if in.Premium, err = parseYuanField(form, "premium", true); err == nil {
+						in.JoinedDate = strings.TrimSpace(form.Get("joined_date"))
+						_, err = s.store.AddParkMember(ctx, id, in)
+					}
+				}
+			}
+		case "leave":
+			var mid int64
+			if mid, err = pathID(r, "mid"); err == nil {
+				formKey = fmt.Sprintf("leave-%d", mid)
+				_, err = s.store.RemoveParkMember(ctx, id, mid, strings.TrimSpace(form.Get("left_date")))
+			}
+		case "subsidies":
+			var amount int64
+			if amount, err = parseYuanField(form, "amount", true); err == nil {
+				_, err = s.store.AddSubsidy(ctx, id, store.SubsidyInput{Jurisdiction: form.Get("jurisdiction"), Grantor: form.Get("grantor"),
+					LocalPolicy: form.Get("local_policy"), Amount: amount})
+			}
+		case "notices":
+			_, err = s.store.RaiseRiskNotice(ctx, id, store.RiskNoticeInput{Kind: form.Get("kind"), Detail: form.Get("detail")})
+		case "acknowledge":
+			var nid int64
+			if nid, err = pathID(r, "nid"); err == nil {
+				formKey = fmt.Sprintf("ack-%d", nid)
+				_, err = s.store.AcknowledgeRiskNotice(ctx, nid, form.Get("response"))
+			}
+			next += "#notices"
+		}
+		if err != nil {
+			if quoteStepError(err) {
+				s.writeError(w, r, err)
+				return
+			}
+			s.policyPage(w, r, 0, id, formKey, err, nil)
+			return
+		}
+		if pol != nil {
+			next = fmt.Sprintf("/policies/%d?txn=%d#txn-%d", id, policyLastTxn(pol), policyLastTxn(pol))
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+// policyMemberEnterprise reads the enterprise to add to a park policy: its id, or
+// its USCC among the enterprises the insurer can see.
+func (s *Server) policyMemberEnterprise(r *http.Request, v string) (int64, error) {
+	v = strings.ToUpper(strings.TrimSpace(v))
+	if v == "" {
+		return 0, anbao.FieldError("enterprise", "ui.policies.err.member_required")
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && len(v) < 18 {
+		return n, nil
+	}
+	if len(v) != 18 {
+		return 0, anbao.FieldError("enterprise", "ui.policies.err.member_format", v)
+	}
+	list, err := s.store.ListOrganisations(r.Context(), anbao.OrgFilter{Kind: anbao.KindEnterprise, Query: v, Page: anbao.Page{Limit: 5}})
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range list.Items {
+		if o.USCC == v {
+			return o.ID, nil
+		}
+	}
+	return 0, anbao.FieldError("enterprise", "ui.policies.err.member_unknown", v)
+}
+
+// Template helpers on the policy page's data.
+
+// IsMaster reports whether the policy is a park master policy.
+func (d *uiPolicyData) IsMaster() bool { return d.Pol.Kind == store.PolicyParkMaster }
+
+// Cert is the address of a member's certificate.
+func (d *uiPolicyData) Cert(m *store.PolicyMember) string {
+	return fmt.Sprintf("/api/v1/policies/%d/members/%d/certificate.pdf%s", d.Pol.ID, m.ID, d.PDFLang)
+}
+
+// Schedule is the address of the policy schedule.
+func (d *uiPolicyData) Schedule() string {
+	return fmt.Sprintf("/api/v1/policies/%d/schedule.pdf%s", d.Pol.ID, d.PDFLang)
+}
+
+// TermSegments lists the segments of one term.
+func (d *uiPolicyData) TermSegments(term int) []*store.Segment {
+	var out []*store.Segment
+	for _, g := range d.Pol.Segments {
+		if g.TermNo == term {
+			out = append(out, g)
+		}
+	}
+	return out
+}
