@@ -1,0 +1,429 @@
+// Command quote measures the latency of quoting one option through the API
+// under concurrent clients, on SQLite, PostgreSQL or both:
+//
+//	go run ./bench/quote [-engine sqlite|postgres|both] [-c 32] [-d 10s] [-pg URL]
+//
+// For each engine it starts "anbao serve --demo" on loopback (a temporary
+// SQLite directory, or a fresh database anbao_bench_<random> created on the
+// -pg server and dropped at the end), logs in as the enterprise admins
+// ent1…ent12 and, when the demo has no published product, creates one as
+// ins1.admin from the catalogue's seed rating. Then two phases run, each with
+// -c clients on their own keep-alive connections sending back to back for a
+// warm-up and then for -d:
+//
+//   - quote: POST /api/v1/enterprises/{id}/quote-requests with one product and
+//     one option (limit and retention drawn at random): the enterprise's facts
+//     are gathered, the option rated with its trail, the quote, its
+//     contingencies, the insurer's consent and the audit entry written;
+//   - preview: POST /api/v1/products/{id}/rate as ins1.uw, the rating alone.
+//
+// It prints requests/s and p50/p90/p99/max per phase against the target
+// p99 < 30 ms. The clients and the server share this machine's CPUs.
+package main
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/anbao/anbao/bench/internal/harness"
+	"github.com/anbao/anbao/bench/internal/pgadmin"
+)
+
+const p99Target = 30 * time.Millisecond
+
+type config struct {
+	bin, pg     string
+	clients     int
+	rate        float64 // total requests/s across clients; 0 sends back to back
+	dur, warmup time.Duration
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "quote:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var cfg config
+	engine := flag.String("engine", "both", "sqlite, postgres or both")
+	flag.IntVar(&cfg.clients, "c", 32, "concurrent clients")
+	flag.Float64Var(&cfg.rate, "rate", 0, "open loop: total requests/s spread evenly over the clients, latency counted from each request's scheduled time; 0 is a closed loop")
+	flag.DurationVar(&cfg.dur, "d", 10*time.Second, "measured duration of each phase")
+	flag.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "unmeasured warm-up before each phase")
+	flag.StringVar(&cfg.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL server (loopback, trust)")
+	flag.StringVar(&cfg.bin, "bin", "", "anbao binary; empty builds ./cmd/anbao")
+	flag.Parse()
+	engines := map[string][]string{"sqlite": {"sqlite"}, "postgres": {"postgres"}, "both": {"sqlite", "postgres"}}[*engine]
+	if engines == nil {
+		return fmt.Errorf("-engine must be sqlite, postgres or both")
+	}
+	if cfg.clients < 1 || cfg.clients > 512 {
+		return fmt.Errorf("-c must be 1..512")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	tmp, err := os.MkdirTemp("", "anbao-bench-quote-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if cfg.bin == "" {
+		fmt.Println("building ./cmd/anbao …")
+		if cfg.bin, err = harness.Build(tmp); err != nil {
+			return err
+		}
+	}
+	mode := "closed loop (each client sends its next request when the previous answer is read)"
+	if cfg.rate > 0 {
+		mode = fmt.Sprintf("open loop at %.0f requests/s in total", cfg.rate)
+	}
+	fmt.Printf("quote: %s; %d clients, %v warm-up + %v measured per phase, %d CPUs shared by server and clients\n",
+		mode, cfg.clients, cfg.warmup, cfg.dur, runtime.NumCPU())
+	var rows [][]string
+	for _, e := range engines {
+		rs, err := benchEngine(ctx, cfg, e, filepath.Join(tmp, e))
+		rows = append(rows, rs...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e, err)
+		}
+	}
+	fmt.Println()
+	harness.Table(os.Stdout, []string{"engine", "phase", "requests", "req/s", "p50", "p90", "p99", "max", "p99 < 30 ms", "errors"}, rows)
+	return nil
+}
+
+// session is a logged-in user with what it quotes.
+type session struct {
+	sess *harness.Session
+	ent  int64
+}
+
+func benchEngine(ctx context.Context, cfg config, engine, dir string) ([][]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	args := []string{"--demo", "--addr", "127.0.0.1:0", "--log-level", "warn"}
+	switch engine {
+	case "sqlite":
+		args = append(args, "--data", filepath.Join(dir, "data"))
+	case "postgres":
+		dbURL, drop, err := createDatabase(cfg.pg)
+		if err != nil {
+			return nil, err
+		}
+		defer drop()
+		args = append(args, "--database-url", dbURL)
+	}
+	fmt.Printf("\n[%s] starting anbao serve --demo …\n", engine)
+	srv, err := harness.Start(cfg.bin, filepath.Join(dir, "server.log"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop(30 * time.Second)
+	if _, err := srv.WaitReady(5 * time.Minute); err != nil {
+		return nil, err
+	}
+	setup := &http.Client{Timeout: 60 * time.Second}
+	var ents []session
+	for i := 1; i <= 12; i++ { // the server allows 20 logins a minute from one address
+		s, err := harness.Login(setup, srv.URL, fmt.Sprintf("ent%d.admin", i))
+		if err != nil {
+			return nil, err
+		}
+		var me struct {
+			Org struct {
+				ID int64 `json:"id"`
+			} `json:"organisation"`
+		}
+		if err := getJSON(s, setup, srv.URL, "/api/v1/me", &me); err != nil {
+			return nil, err
+		}
+		ents = append(ents, session{s, me.Org.ID})
+	}
+	uw, err := harness.Login(setup, srv.URL, "ins1.uw")
+	if err != nil {
+		return nil, err
+	}
+	pid, err := productFor(setup, srv.URL, ents[0].sess)
+	if err != nil {
+		return nil, err
+	}
+	if pid == 0 {
+		admin, err := harness.Login(setup, srv.URL, "ins1.admin")
+		if err != nil {
+			return nil, err
+		}
+		if pid, err = createProduct(setup, srv.URL, admin); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Printf("[%s] quoting product %d for %d enterprises\n", engine, pid, len(ents))
+	tomorrow := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 1).Format("2006-01-02")
+	retro := time.Now().AddDate(-1, 0, 0).Format("2006-01-02")
+	limits, retentions, err := optionsOf(setup, srv.URL, ents[0].sess, pid)
+	if err != nil {
+		return nil, err
+	}
+	quote := func(cl *client) (int, []byte, error) {
+		s := ents[cl.n%len(ents)]
+		body := fmt.Sprintf(`{"products":[%d],"options":[{"limit":%d,"retention":%d}],"inception_date":%q,"retro_date":%q}`,
+			pid, limits[cl.rng.IntN(len(limits))], retentions[cl.rng.IntN(len(retentions))], tomorrow, retro)
+		return post(s.sess, cl.hc, srv.URL, "/api/v1/enterprises/"+strconv.FormatInt(s.ent, 10)+"/quote-requests", body)
+	}
+	grades := []string{"A", "B", "C", "D", ""}
+	preview := func(cl *client) (int, []byte, error) {
+		body := fmt.Sprintf(`{"input":{"industry":"65","revenue":%d,"grade":%q,"controls":["mfa","edr"],"expected_loss":-1,"limit":%d,"retention":%d}}`,
+			(1+cl.rng.Int64N(500))*1_000_000_00, grades[cl.rng.IntN(len(grades))], limits[cl.rng.IntN(len(limits))], retentions[cl.rng.IntN(len(retentions))])
+		return post(uw, cl.hc, srv.URL, "/api/v1/products/"+strconv.FormatInt(pid, 10)+"/rate", body)
+	}
+	var rows [][]string
+	for _, ph := range []struct {
+		name string
+		fn   func(*client) (int, []byte, error)
+	}{{"quote (1 option, persisted)", quote}, {"rate preview", preview}} {
+		if ctx.Err() != nil {
+			return rows, ctx.Err()
+		}
+		lat, errs, window := runPhase(ctx, cfg, ph.fn)
+		slices.Sort(lat)
+		n := len(lat)
+		if n == 0 {
+			return rows, fmt.Errorf("%s: no successful request (%v)", ph.name, errs)
+		}
+		p99 := harness.Percentile(lat, 0.99)
+		ok := "yes"
+		if p99 >= p99Target {
+			ok = "NO"
+		}
+		var es []string
+		for k, v := range errs {
+			es = append(es, fmt.Sprintf("%s ×%d", k, v))
+		}
+		rows = append(rows, []string{engine, ph.name, strconv.Itoa(n), fmt.Sprintf("%.0f", float64(n)/window.Seconds()),
+			harness.Ms(harness.Percentile(lat, 0.5)), harness.Ms(harness.Percentile(lat, 0.9)), harness.Ms(p99), harness.Ms(lat[n-1]), ok,
+			strings.Join(es, "; ")})
+		fmt.Printf("[%s] %s: %d requests, p99 %s\n", engine, ph.name, n, harness.Ms(p99))
+	}
+	return rows, nil
+}
+
+type client struct {
+	n   int
+	hc  *http.Client
+	rng *rand.Rand
+}
+
+// runPhase runs cfg.clients clients back to back for a warm-up and a measured window.
+func runPhase(ctx context.Context, cfg config, fn func(*client) (int, []byte, error)) ([]time.Duration, map[string]int, time.Duration) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := map[string]int{}
+	start := time.Now()
+	measureFrom := start.Add(cfg.warmup)
+	end := measureFrom.Add(cfg.dur)
+	var wg sync.WaitGroup
+	for i := range cfg.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := &client{n: i, hc: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}},
+				rng: rand.New(rand.NewPCG(uint64(i), 7))}
+			var every time.Duration
+			next := start
+			if cfg.rate > 0 {
+				every = time.Duration(float64(cfg.clients) / cfg.rate * float64(time.Second))
+				next = start.Add(every * time.Duration(i) / time.Duration(cfg.clients))
+			}
+			for ctx.Err() == nil {
+				t := time.Now()
+				if every > 0 {
+					// Open loop: wait for the scheduled time and count latency from it.
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					t = next
+					next = next.Add(every)
+				}
+				if t.After(end) {
+					return
+				}
+				status, body, err := fn(cl)
+				d := time.Since(t)
+				if !t.Before(measureFrom) {
+					mu.Lock()
+					switch {
+					case err != nil:
+						errs["transport: "+err.Error()]++
+					case status >= 300:
+						errs[fmt.Sprintf("status %d %.80s", status, body)]++
+					default:
+						lat = append(lat, d)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, errs, cfg.dur
+}
+
+// post sends a JSON POST with the session and reads the answer.
+func post(s *harness.Session, hc *http.Client, base, path, body string) (int, []byte, error) {
+	req, err := http.NewRequest("POST", base+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, v := range s.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+func getJSON(s *harness.Session, hc *http.Client, base, path string, v any) error {
+	status, b, err := s.Get(hc, base, path)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("GET %s: %d %s", path, status, b)
+	}
+	return json.Unmarshal(b, v)
+}
+
+// productFor returns a published product an enterprise may quote, 0 if none.
+func productFor(hc *http.Client, base string, s *harness.Session) (int64, error) {
+	var l struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	if err := getJSON(s, hc, base, "/api/v1/products?status=active&limit=1", &l); err != nil {
+		return 0, err
+	}
+	if len(l.Items) == 0 {
+		return 0, nil
+	}
+	return l.Items[0].ID, nil
+}
+
+// optionsOf draws the options quoted from the product's range: five limits
+// from its lowest up, three retentions from its lowest.
+func optionsOf(hc *http.Client, base string, s *harness.Session, pid int64) ([]int64, []int64, error) {
+	var p struct {
+		Versions []struct {
+			Definition struct {
+				MinLimit     int64 `json:"min_limit"`
+				MaxLimit     int64 `json:"max_limit"`
+				MinRetention int64 `json:"min_retention"`
+			} `json:"definition"`
+		} `json:"versions"`
+	}
+	if err := getJSON(s, hc, base, "/api/v1/products/"+strconv.FormatInt(pid, 10), &p); err != nil {
+		return nil, nil, err
+	}
+	if len(p.Versions) == 0 {
+		return nil, nil, fmt.Errorf("product %d has no version the enterprise sees", pid)
+	}
+	d := p.Versions[0].Definition
+	var limits, retentions []int64
+	for _, m := range []int64{1, 2, 3, 5, 10} {
+		limits = append(limits, min(d.MinLimit*m, d.MaxLimit))
+	}
+	r := max(d.MinRetention, 1_000_000)
+	for _, m := range []int64{1, 2, 5} {
+		retentions = append(retentions, min(r*m, d.MinLimit-1))
+	}
+	return limits, retentions, nil
+}
+
+// createProduct creates and publishes a combined SME product as ins1 from the
+// catalogue's seed rating, with no referral envelope.
+func createProduct(hc *http.Client, base string, s *harness.Session) (int64, error) {
+	var cat struct {
+		Seed map[string]any `json:"seed_rating"`
+	}
+	if err := getJSON(s, hc, base, "/api/v1/underwriting/catalog", &cat); err != nil {
+		return 0, err
+	}
+	cat.Seed["envelope"] = map[string]any{}
+	def := map[string]any{"type": "combined", "min_limit": 10_000_000, "max_limit": 2_000_000_000, "min_retention": 500_000,
+		"term_months": 12, "quote_valid_days": 30,
+		"coverages": []map[string]any{
+			{"code": "business_interruption", "waiting_hours": 8, "waiting_mode": "time_deductible", "indemnity_days": 90, "trigger": "discovered"},
+			{"code": "data_restoration", "trigger": "discovered"},
+			{"code": "emergency_response", "trigger": "discovered"},
+			{"code": "cyber_extortion", "trigger": "discovered"},
+			{"code": "data_leak_liability", "trigger": "claims_made", "reporting_days": 60, "defence_inside": true},
+		},
+		"contingencies": []map[string]any{{"kind": "post_bind", "text_zh": "起保后 60 日内完成安全评估", "due_days": 60}}}
+	body, _ := json.Marshal(map[string]any{"code": "BENCH-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10), "name_zh": "基准测试产品",
+		"registration_no": "C00010830612020012322442", "definition": def, "rating": cat.Seed})
+	status, b, err := post(s, hc, base, "/api/v1/products", string(body))
+	if err != nil || status != http.StatusCreated {
+		return 0, fmt.Errorf("create product: %d %s %v", status, b, err)
+	}
+	var p struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return 0, err
+	}
+	if status, b, err = post(s, hc, base, "/api/v1/products/"+strconv.FormatInt(p.ID, 10)+"/publish", ""); err != nil || status != http.StatusOK {
+		return 0, fmt.Errorf("publish product: %d %s %v", status, b, err)
+	}
+	return p.ID, nil
+}
+
+// createDatabase creates a fresh database on the PostgreSQL server and returns its URL and a function dropping it.
+func createDatabase(adminURL string) (string, func(), error) {
+	c, err := pgadmin.Connect(adminURL)
+	if err != nil {
+		return "", nil, err
+	}
+	defer c.Close()
+	buf := make([]byte, 6)
+	crand.Read(buf)
+	name := "anbao_bench_" + hex.EncodeToString(buf)
+	if err := c.Exec("CREATE DATABASE " + pgadmin.QuoteIdent(name)); err != nil {
+		return "", nil, err
+	}
+	u, err := pgadmin.WithDatabase(adminURL, name)
+	if err != nil {
+		return "", nil, err
+	}
+	return u, func() {
+		c, err := pgadmin.Connect(adminURL)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_ = c.Exec("DROP DATABASE IF EXISTS " + pgadmin.QuoteIdent(name) + " WITH (FORCE)")
+	}, nil
+}
