@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/assess"
@@ -109,31 +112,55 @@ func (s *Store) LoadDemoAssessments(ctx context.Context, pilot *demo.Pilot, as [
 			return err
 		}
 		methods := assess.Methodologies()
-		var recs []*ScoreRecord
-		for _, ent := range entIDs {
-			in := inputs[ent]
-			if len(methods) > 1 {
-				old := *in
-				old.AsOf = "2026-06-15"
-				old.Findings = make([]assess.Finding, len(in.Findings))
-				for i, f := range in.Findings {
-					if f.Status == StatusFixed || f.Status == StatusFixedPending {
-						f.Status = StatusOpen
+		// Scoring is pure: spread it over the cores, keeping the order.
+		per := 1
+		if len(methods) > 1 {
+			per = 2
+		}
+		recs := make([]*ScoreRecord, per*len(entIDs))
+		errs := make([]error, len(entIDs))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					ent, in := entIDs[i], inputs[entIDs[i]]
+					if per == 2 {
+						old := *in
+						old.AsOf = "2026-06-15"
+						old.Findings = make([]assess.Finding, len(in.Findings))
+						for i, f := range in.Findings {
+							if f.Status == StatusFixed || f.Status == StatusFixedPending {
+								f.Status = StatusOpen
+							}
+							old.Findings[i] = f
+						}
+						r, err := scoreRecord(ent, methods[len(methods)-2].Version, ScoreFirst, &old)
+						if err != nil {
+							errs[i] = fmt.Errorf("demo score of %d: %w", ent, err)
+							continue
+						}
+						r.ComputedAt = "2026-06-15T02:00:00Z"
+						recs[per*i] = r
 					}
-					old.Findings[i] = f
+					r, err := scoreRecord(ent, assess.Current().Version, ScoreMethodology, in)
+					if err != nil {
+						errs[i] = fmt.Errorf("demo score of %d: %w", ent, err)
+						continue
+					}
+					recs[per*i+per-1] = r
 				}
-				r, err := scoreRecord(ent, methods[len(methods)-2].Version, ScoreFirst, &old)
-				if err != nil {
-					return fmt.Errorf("demo score of %d: %w", ent, err)
-				}
-				r.ComputedAt = "2026-06-15T02:00:00Z"
-				recs = append(recs, r)
-			}
-			r, err := scoreRecord(ent, assess.Current().Version, ScoreMethodology, in)
-			if err != nil {
-				return fmt.Errorf("demo score of %d: %w", ent, err)
-			}
-			recs = append(recs, r)
+			}()
+		}
+		for i := range entIDs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 		if err := t.insertScores(recs, p); err != nil {
 			return err
