@@ -139,7 +139,7 @@ func (s *Server) writePolicyPDF(w http.ResponseWriter, r *http.Request, v *pdocV
 	footer := `<div style="width:100%;font-size:7.5pt;color:#666;padding:0 15mm;font-family:'Noto Sans CJK SC',sans-serif;display:flex;justify-content:space-between">` +
 		`<span>` + template.HTMLEscapeString(v.FooterLeft) + `</span><span>` +
 		v.T("pdoc.page_of", `<span class="pageNumber"></span>`, `<span class="totalPages"></span>`) + `</span></div>`
-	pdf, err := printPolicyPDF(r.Context(), doc.Bytes(),
+	pdf, err := printHTML(r.Context(), doc.Bytes(), "pdoc.pdf_unavailable",
 		chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFMargins(0.55, 0.6, 0.65, 0.6), chromedp.PDFPrintBackground(),
 		chromedp.PDFHeaderTemplate(`<span></span>`), chromedp.PDFFooterTemplate(footer))
 	if err != nil {
@@ -177,13 +177,14 @@ func fileSafe(number string, id int64) string {
 // takes a few hundred MB. A request waits briefly for a slot, then gets 429.
 var pdfSlots = make(chan struct{}, 2)
 
-// printPolicyPDF prints an HTML document to PDF with headless Chromium, as
-// printPDF does for reports (same discovery, sandbox and flags), with
-// options: documents go on A4 with page numbers.
-func printPolicyPDF(ctx context.Context, html []byte, opts ...chromedp.PDFOption) ([]byte, error) {
+// printHTML prints an HTML document to PDF with headless Chromium (the
+// assessment report, the policy schedule, the park certificate), at most
+// len(pdfSlots) at once; unavailable is the message key when Chromium is
+// not installed.
+func printHTML(ctx context.Context, html []byte, unavailable string, opts ...chromedp.PDFOption) ([]byte, error) {
 	path := chromiumPath()
 	if path == "" {
-		return nil, anbao.Errorf(anbao.EUNAVAILABLE, "pdoc.pdf_unavailable")
+		return nil, anbao.Errorf(anbao.EUNAVAILABLE, unavailable)
 	}
 	wait := time.NewTimer(20 * time.Second)
 	defer wait.Stop()

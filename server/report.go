@@ -3,17 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
-	"time"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/report"
 	"github.com/anbao/anbao/store"
-	"github.com/chromedp/chromedp"
 )
 
 // Signed final reports: the engaged provider's admin signs; whoever may read
@@ -153,27 +150,7 @@ func (s *Server) uiReportPDF(w http.ResponseWriter, r *http.Request) {
 
 // printPDF renders an HTML document to PDF with headless Chromium.
 func printPDF(ctx context.Context, html []byte) ([]byte, error) {
-	path := chromiumPath()
-	if path == "" {
-		return nil, anbao.Errorf(anbao.EUNAVAILABLE, "report.pdf_unavailable")
-	}
-	dir, err := os.MkdirTemp("", "anbao-pdf")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(dir),
-		chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	cctx, cancel2 := chromedp.NewContext(actx)
-	defer cancel2()
-	cctx, cancel3 := context.WithTimeout(cctx, 30*time.Second)
-	defer cancel3()
-	if err := chromedp.Do(cctx, chromedp.Navigate("data:text/html;charset=utf-8;base64,"+base64.StdEncoding.EncodeToString(html))); err != nil {
-		return nil, fmt.Errorf("pdf: %w", err)
-	}
-	return chromedp.Run(cctx, chromedp.PrintToPDF())
+	return printHTML(ctx, html, "report.pdf_unavailable")
 }
 
 // ReportSeverities lists the severities in report order.

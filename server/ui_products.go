@@ -50,7 +50,7 @@ var prodFuncs = template.FuncMap{
 		}
 		return "¥" + fmtYuan(fen)
 	},
-	"bpPct": prodPct,
+	"bpPct": pctBP,
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -133,27 +133,10 @@ func (s *Server) registerProductUI() {
 // numbers, refusing anything that is not exactly one.
 
 var (
-	prodYuanRE   = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
 	prodFactorRE = regexp.MustCompile(`^\d{1,2}(\.\d{1,4})?$`)
 	prodPctRE    = regexp.MustCompile(`^\d{1,3}(\.\d{1,2})?$`)
 	prodIntRE    = regexp.MustCompile(`^\d{1,9}$`)
 )
-
-// prodParseYuan reads an amount typed in 元 as 分: whole yuan, optionally
-// grouped by commas, with at most two decimals, after an optional ¥. No sign,
-// no exponent, nothing above cover.MaxAmount.
-func prodParseYuan(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥"))
-	if !prodYuanRE.MatchString(s) {
-		return 0, false
-	}
-	fen, ok := parseAmount(s, "yuan")
-	if !ok || fen > cover.MaxAmount {
-		return 0, false
-	}
-	return fen, true
-}
 
 // prodDecimal reads a decimal with at most scale decimals as an integer of
 // 10^-scale units ("1.35", 4 → 13500).
@@ -193,7 +176,7 @@ func (pf *prodForm) money(name string, required bool) int64 {
 		}
 		return 0
 	}
-	fen, ok := prodParseYuan(v)
+	fen, ok := parseYuan(v)
 	if !ok {
 		pf.fail(name, "ui.prod.err.money", v)
 	}
@@ -692,21 +675,9 @@ func prodPctInput(bp int) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0"), ".")
 }
 
-// prodPct writes basis points as a percentage: 2000 → 20.00%.
-func prodPct(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) }
+// pctBP writes basis points as a percentage: 2000 → 20.00%.
 
 // Labels shared by the pages.
-
-// prodCovName names a coverage of the taxonomy in lang.
-func prodCovName(lang, code string) string {
-	if k, ok := cover.Kind(code); ok {
-		if lang == "en" {
-			return k.NameEN
-		}
-		return k.NameZH
-	}
-	return code
-}
 
 // prodFieldLabel names a form input for the error summary.
 func prodFieldLabel(p *uiPage, name string) string {
@@ -720,7 +691,7 @@ func prodFieldLabel(p *uiPage, name string) string {
 	num := func(s string) string { n, _ := strconv.Atoi(s); return strconv.Itoa(n + 1) }
 	switch {
 	case len(parts) == 3 && parts[0] == "cov":
-		return prodCovName(p.Lang, parts[1]) + " · " + attr(parts[2])
+		return covName(p.Lang, parts[1]) + " · " + attr(parts[2])
 	case len(parts) == 3 && parts[0] == "ent":
 		return p.T("ui.prod.service."+parts[1]) + " · " + attr(parts[2])
 	case len(parts) == 2 && parts[0] == "excl":
@@ -1361,7 +1332,7 @@ func (d *uiProdData) When(p *uiPage, w rating.When) string {
 
 // Then describes a rule's action in the page's language.
 func (d *uiProdData) Then(p *uiPage, a rating.Action) string {
-	cov := prodCovName(p.Lang, a.Coverage)
+	cov := covName(p.Lang, a.Coverage)
 	switch a.Kind {
 	case rating.ActWaitingPeriod:
 		mode := ""
@@ -1374,7 +1345,7 @@ func (d *uiProdData) Then(p *uiPage, a rating.Action) string {
 	case rating.ActSublimitCap, rating.ActDeductible:
 		return p.T("ui.prod.then."+a.Kind, cov, "¥"+prodYuanShort(a.Amount))
 	case rating.ActCoinsurance:
-		return p.T("ui.prod.then.coinsurance", cov, prodPct(a.BP))
+		return p.T("ui.prod.then.coinsurance", cov, pctBP(a.BP))
 	case rating.ActRemoveCoverage:
 		return p.T("ui.prod.then.remove_coverage", cov)
 	case rating.ActSurcharge:
@@ -1392,7 +1363,7 @@ func (d *uiProdData) Side(code string) string {
 }
 
 // Cov names a coverage in the page's language.
-func (d *uiProdData) Cov(p *uiPage, code string) string { return prodCovName(p.Lang, code) }
+func (d *uiProdData) Cov(p *uiPage, code string) string { return covName(p.Lang, code) }
 
 // OverrideField names the term a rule changed.
 func (d *uiProdData) OverrideField(p *uiPage, field string) string {
@@ -1408,7 +1379,7 @@ func (d *uiProdData) OverrideField(p *uiPage, field string) string {
 	}
 	code, attr, _ := strings.Cut(rest, ".")
 	if attr == "" {
-		return prodCovName(p.Lang, code)
+		return covName(p.Lang, code)
 	}
 	switch attr {
 	case "coinsurance_bp":
@@ -1417,9 +1388,9 @@ func (d *uiProdData) OverrideField(p *uiPage, field string) string {
 		attr += "_short"
 	}
 	if k := "ui.prod.f." + attr; i18n.Has(p.Lang, k) {
-		return prodCovName(p.Lang, code) + " · " + p.T(k)
+		return covName(p.Lang, code) + " · " + p.T(k)
 	}
-	return prodCovName(p.Lang, code) + " · " + attr
+	return covName(p.Lang, code) + " · " + attr
 }
 
 // OvValue names a requested or applied value of an override where it is a

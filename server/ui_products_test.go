@@ -462,9 +462,9 @@ func TestUIProductParsers(t *testing.T) {
 		{".5", 0, false}, {"5.", 0, false}, {"1,23", 0, false}, {"12,3456", 0, false}, {"1 000", 0, false}, {"１２", 0, false},
 		{"10000000001", 0, false}, {"99999999999999999999", 0, false},
 	} {
-		fen, ok := prodParseYuan(c.in)
+		fen, ok := parseYuan(c.in)
 		if fen != c.fen || ok != c.ok {
-			t.Errorf("prodParseYuan(%q) = %d %v, want %d %v", c.in, fen, ok, c.fen, c.ok)
+			t.Errorf("parseYuan(%q) = %d %v, want %d %v", c.in, fen, ok, c.fen, c.ok)
 		}
 	}
 	pf := &prodForm{f: url.Values{"f": {"×1.35"}, "g": {"0.0500"}, "p": {"20.5%"}, "bad": {"1.23456"}, "n": {"12"}}}

@@ -45,7 +45,7 @@ var quoteFuncs = template.FuncMap{
 		}
 		return zh
 	},
-	"covName": quoteCovName,
+	"covName": covName,
 	// fval is a field's value, only for the form it was posted with (several
 	// forms of one page share field names).
 	"fval": func(p *uiPage, form, name string) string {
@@ -68,7 +68,7 @@ var quoteFuncs = template.FuncMap{
 		return p.FormID == form && slices.Contains(p.Form[name], fmt.Sprint(v))
 	},
 	"amountInput": func(fen int64) string { return formatAmount(fen, "yuan") },
-	"pct":         func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
+	"pct":         pctBP,
 	"trailCtx": func(p *uiPage, id string, steps []rating.Step, amount int64, label string) quoteTrailCtx {
 		c := quoteTrailCtx{P: p, ID: id, Steps: steps, Amount: amount, TotalLabel: label}
 		for _, s := range steps {
@@ -142,7 +142,7 @@ func quoteOverrideField(p *uiPage, field string) string {
 		return field
 	}
 	code, attr, _ := strings.Cut(rest, ".")
-	name := quoteCovName(p.Lang, code)
+	name := covName(p.Lang, code)
 	if attr == "" {
 		return name
 	}
@@ -239,21 +239,6 @@ func fmtRateOnLine(premium, limit int64) string {
 	return fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
 }
 
-// quoteCovName names a coverage of the pilot taxonomy in lang.
-func quoteCovName(lang, code string) string {
-	if k, ok := cover.Kind(code); ok {
-		if lang == "en" {
-			return k.NameEN
-		}
-		return k.NameZH
-	}
-	return code
-}
-
-// yuanRE is what a money field accepts: whole yuan, optionally grouped by
-// commas, with at most two decimals. No signs, no exponents, no spaces inside.
-var yuanRE = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
-
 // parseYuanField reads a money field typed in 元 as 分, strictly; a leading
 // ¥ is allowed. An empty optional field is 0.
 func parseYuanField(form url.Values, name string, required bool) (int64, error) {
@@ -268,8 +253,8 @@ func parseYuanField(form url.Values, name string, required bool) (int64, error) 
 	if !yuanRE.MatchString(s) {
 		return 0, anbao.FieldError(name, "ui.quotes.err.money", s)
 	}
-	fen, ok := parseAmount(s, "yuan")
-	if !ok || fen > cover.MaxAmount {
+	fen, ok := parseYuan(s)
+	if !ok {
 		return 0, anbao.FieldError(name, "ui.quotes.err.money_range", s)
 	}
 	return fen, nil
@@ -630,7 +615,7 @@ func (s *Server) uiQuoteRequest(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(codes, k.Code) {
 			continue
 		}
-		row := &uiQuoteCmpRow{Name: quoteCovName(p.Lang, k.Code)}
+		row := &uiQuoteCmpRow{Name: covName(p.Lang, k.Code)}
 		for _, c := range d.Cols {
 			row.Cells = append(row.Cells, uiQuoteCmpCell{Text: quoteCoverageCell(p, c.Terms, k.Code), None: c.Terms.Coverage(k.Code) == nil})
 		}
