@@ -1030,7 +1030,14 @@ func (r *quote) decide() {
 			"The enterprise has no Anbao score: an underwriter must review it")
 	}
 	if env.ReferOnGates && len(in.Gates) > 0 {
-		g := strings.Join(in.Gates, ", ")
+		// A gate failed by several findings is listed once.
+		var gates []string
+		for _, id := range in.Gates {
+			if !slices.Contains(gates, id) {
+				gates = append(gates, id)
+			}
+		}
+		g := strings.Join(gates, ", ")
 		add("envelope.gates", "评估有未通过的关键项："+g, "Failed assessment gates: "+g)
 	}
 	if env.MaxClaims != nil && in.Claims > *env.MaxClaims {

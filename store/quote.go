@@ -624,7 +624,9 @@ func (s *Store) ratingFacts(ctx context.Context, enterpriseID int64) (*ratingFac
 		res.Referrals = assess.Referrals(ain)
 		f.grade, f.score = res.Grade, res.Overall
 		for _, g := range res.Gates {
-			f.gates = append(f.gates, g.Rule)
+			if !slices.Contains(f.gates, g.Rule) {
+				f.gates = append(f.gates, g.Rule)
+			}
 		}
 		for _, r := range res.Referrals {
 			f.refs = append(f.refs, r.Question)
