@@ -383,6 +383,10 @@ func (s *Server) scheduleView(r *http.Request) (*pdocView, error) {
 		return nil, err
 	}
 	pol := doc.Policy
+	if p := anbao.PrincipalFrom(r.Context()); !p.System && p.OrgKind == anbao.KindEnterprise && p.OrgID != pol.EnterpriseID {
+		// A park member's document is its certificate; the schedule is the holder's.
+		return nil, anbao.ErrNotFound("policy")
+	}
 	terms := pol.Terms
 	if terms == nil {
 		terms = &cover.Terms{}

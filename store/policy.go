@@ -288,6 +288,7 @@ func (s *Store) ListPolicies(ctx context.Context, f PolicyFilter) (*ItemList[*Po
 	err := eachRow(ctx, s.read, q, w.args, func(sc scanner) error {
 		pol, err := s.scanPolicy(sc)
 		if err == nil {
+			redactPolicy(p, pol)
 			list.Items = append(list.Items, pol)
 		}
 		return err
@@ -412,19 +413,49 @@ func (s *Store) fillPolicy(ctx context.Context, p *anbao.Principal, pol *Policy)
 	if pol.Notices, err = s.listNotices(ctx, "n.policy_id = $1", id); err != nil {
 		return err
 	}
+	redactPolicy(p, pol)
+	return nil
+}
+
+// redactPolicy removes from a policy what p may read the policy without
+// seeing. A park member sees the cover it holds a certificate under, not the
+// holder's premium, transactions, subsidies, notices, quote or rating facts.
+// The rating facts (grade, score, gates, controls: the enterprise's
+// assessment) are for those who may read its assessment — the insured, the
+// insurer's assessment readers, the operator's — not for regulators, who see
+// aggregates, nor for claims handlers.
+func redactPolicy(p *anbao.Principal, pol *Policy) {
 	if p.OrgKind == anbao.KindEnterprise && !p.System && pol.EnterpriseID != p.OrgID {
-		// A park member sees the cover it holds a certificate under, not the
-		// holder's premium, transactions, subsidies, notices or rating facts.
 		pol.Premium = 0
-		pol.Transactions, pol.Subsidies, pol.Notices, pol.Contingencies = []*PolicyTransaction{}, []*Subsidy{}, []*RiskNotice{}, []*Contingency{}
+		pol.Transactions, pol.Subsidies, pol.Notices, pol.Contingencies = nil, nil, nil, nil
 		for _, t := range pol.PolicyTerms {
-			t.RatingInput, t.AnnualPremium, t.WrittenPremium = nil, 0, 0
+			t.RatingInput, t.AnnualPremium, t.WrittenPremium, t.QuoteID = nil, 0, 0, 0
 		}
 		for _, g := range pol.Segments {
 			g.AnnualPremium = 0
 		}
 	}
-	return nil
+	facts := p.System || (anbao.Can(p, anbao.ActAssessmentRead) &&
+		(p.OrgKind == anbao.KindOperator || p.OrgID == pol.InsurerID || p.OrgID == pol.EnterpriseID))
+	if facts {
+		return
+	}
+	for _, t := range pol.PolicyTerms {
+		t.RatingInput = nil
+	}
+	for _, x := range pol.Transactions {
+		if len(x.Details) == 0 {
+			continue
+		}
+		var d map[string]json.RawMessage
+		if json.Unmarshal(x.Details, &d) != nil {
+			x.Details = nil
+			continue
+		}
+		delete(d, "rating")
+		delete(d, "delta")
+		x.Details, _ = json.Marshal(d)
+	}
 }
 
 func (s *Store) listNotices(ctx context.Context, cond string, args ...any) ([]*RiskNotice, error) {

@@ -133,6 +133,12 @@ func (s *Store) RenewPolicy(ctx context.Context, id int64) (*RenewalResult, erro
 	if !p.System && pol.InsurerID != p.OrgID {
 		return nil, anbao.ErrNotFound("policy")
 	}
+	if pol.Source == SourceDeclared {
+		// Declared policies are renewed in the insurer's own system and
+		// declared again; rating one here would hand the insurer facts the
+		// enterprise never shared with it.
+		return nil, anbao.Errorf(anbao.ECONFLICT, "uw.renew.declared")
+	}
 	facts, err := s.ratingFacts(ctx, pol.EnterpriseID)
 	if err != nil {
 		return nil, err
@@ -244,6 +250,10 @@ func (s *Store) RenewPolicy(ctx context.Context, id int64) (*RenewalResult, erro
 func (t *tx) addTerm(pol *Policy, v *ProductVersion, start, end string, premium int64, terms *cover.Terms, rin *rating.Input,
 	quoteID int64, details any) (int, error) {
 	ctx := t.ctx
+	if start != pol.ExpiryDate {
+		// The next term follows the current one: no gap, no overlap.
+		return 0, anbao.Errorf(anbao.ECONFLICT, "uw.renew.start", start, pol.ExpiryDate)
+	}
 	if err := t.checkOverlap(pol.EnterpriseID, pol.InsurerID, pol.ProductID, start, end, pol.ID); err != nil {
 		return 0, err
 	}

@@ -349,12 +349,18 @@ func (s *Store) AddParkMember(ctx context.Context, id int64, in ParkMemberInput)
 		if in.Limit <= 0 || in.Limit > pol.SumInsured {
 			return "", nil, nil, anbao.FieldError("limit", "uw.park.limit_range", cover.Yuan(in.Limit), cover.Yuan(pol.SumInsured))
 		}
-		var kind, status string
-		err := t.QueryRowContext(ctx, `SELECT kind, status FROM organisations WHERE id = $1`, in.EnterpriseID).Scan(&kind, &status)
-		if err != nil && !isNoRows(err) {
+		// A member is an active enterprise that already has the insurer's
+		// consent relationship (it asked the insurer for a quote, say): adding
+		// a member never opens an enterprise to the insurer, and every other id
+		// gets the same answer, so none is revealed.
+		var n0 int
+		err := t.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o JOIN relationships r ON r.enterprise_id = o.id
+			WHERE o.id = $1 AND o.kind = 'enterprise' AND o.status = 'active' AND r.party_org_id = $2 AND r.kind = $3 AND r.ended_at = ''`,
+			in.EnterpriseID, pol.InsurerID, string(RelConsent)).Scan(&n0)
+		if err != nil {
 			return "", nil, nil, err
 		}
-		if isNoRows(err) || kind != string(anbao.KindEnterprise) || status != string(anbao.OrgActive) || in.EnterpriseID == pol.EnterpriseID {
+		if n0 == 0 || in.EnterpriseID == pol.EnterpriseID {
 			return "", nil, nil, anbao.FieldError("enterprise_id", "uw.park.member_invalid", in.EnterpriseID)
 		}
 		var n int
@@ -368,9 +374,6 @@ func (s *Store) AddParkMember(ctx context.Context, id int64, in ParkMemberInput)
 			return "", nil, nil, anbao.FieldError("enterprise_id", "uw.park.member_exists", in.EnterpriseID)
 		}
 		if err != nil {
-			return "", nil, nil, err
-		}
-		if err := t.ensureConsent(pol.InsurerID, in.EnterpriseID); err != nil {
 			return "", nil, nil, err
 		}
 		return "policy.member.add", nil, map[string]any{"enterprise_id": in.EnterpriseID, "certificate_no": cert, "limit": in.Limit,
@@ -558,7 +561,12 @@ func (s *Store) ListRiskNotices(ctx context.Context, pending bool) ([]*RiskNotic
 		return nil, err
 	}
 	var w where
-	policyScope(p, &w)
+	if p.OrgKind == anbao.KindEnterprise && !p.System {
+		// An enterprise's own notices, not those of a park policy it is a member of.
+		w.add("n.enterprise_id = ?", p.OrgID)
+	} else {
+		policyScope(p, &w)
+	}
 	cond := "1 = 1"
 	if len(w.conds) > 0 {
 		cond = w.String()[len(" WHERE "):]

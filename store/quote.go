@@ -564,7 +564,8 @@ func (t *tx) insertQuote(reqID, enterpriseID int64, pr *Product, v *ProductVersi
 
 // ensureConsent opens the insurer's consent relationship with the enterprise
 // (asking for a quote lets the insurer see the enterprise in its directory;
-// the assessment itself stays behind the enterprise's separate share).
+// the assessment itself stays behind the enterprise's separate share, so a
+// reopened relationship never carries a share that was revoked).
 func (t *tx) ensureConsent(insurer, enterprise int64) error {
 	var ended string
 	err := t.QueryRowContext(t.ctx, `SELECT ended_at FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3`,
@@ -574,7 +575,8 @@ func (t *tx) ensureConsent(insurer, enterprise int64) error {
 		_, err = t.ExecContext(t.ctx, `INSERT INTO relationships (party_org_id, enterprise_id, kind, started_at) VALUES ($1,$2,$3,$4)`,
 			insurer, enterprise, string(RelConsent), t.s.now())
 	case err == nil && ended != "":
-		_, err = t.ExecContext(t.ctx, `UPDATE relationships SET started_at = $1, ended_at = '' WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
+		_, err = t.ExecContext(t.ctx, `UPDATE relationships SET started_at = $1, ended_at = '', assessment = FALSE
+			WHERE party_org_id = $2 AND enterprise_id = $3 AND kind = $4`,
 			t.s.now(), insurer, enterprise, string(RelConsent))
 	}
 	return err

@@ -94,6 +94,11 @@ func (s *Store) EditQuote(ctx context.Context, id int64, e QuoteEdit) (*Quote, e
 	}
 	return s.stepQuote(ctx, id, action, e.Version, []string{QuoteDraft, QuoteQuoted, QuoteReferred, QuoteDeclined},
 		func(t *tx, q *Quote) (string, any, error) {
+			if q.RenewalOf != 0 {
+				// A renewal quote starts when the term ends and carries the
+				// renewal's reasons: the underwriter decides it as it is.
+				return "", nil, anbao.Errorf(anbao.ECONFLICT, "uw.quote.renewal_fixed")
+			}
 			v, err := getVersionByID(ctx, t, q.ProductVersionID)
 			if err != nil {
 				return "", nil, err
@@ -318,10 +323,26 @@ func (s *Store) BindQuote(ctx context.Context, id int64, version int) (*Policy, 
 			return "", nil, err
 		}
 		// The request's other open options are not taken.
-		if _, err := t.ExecContext(ctx, `UPDATE quotes SET status = $1, decision_note = $2, updated_at = $3, version = version + 1
-			WHERE request_id = $4 AND id <> $5 AND status IN ('draft', 'quoted', 'referred', 'bind_requested')`,
-			QuoteWithdrawn, "not_taken", now, q.RequestID, id); err != nil {
+		var siblings []int64
+		if err := eachRow(ctx, t, `SELECT id FROM quotes WHERE request_id = $1 AND id <> $2
+			AND status IN ('draft', 'quoted', 'referred', 'bind_requested') ORDER BY id`, []any{q.RequestID, id}, func(sc scanner) error {
+			var x int64
+			err := sc.Scan(&x)
+			siblings = append(siblings, x)
+			return err
+		}); err != nil {
 			return "", nil, err
+		}
+		if len(siblings) > 0 {
+			if _, err := t.ExecContext(ctx, `UPDATE quotes SET status = $1, decision_note = $2, updated_at = $3, version = version + 1
+				WHERE request_id = $4 AND id <> $5 AND status IN ('draft', 'quoted', 'referred', 'bind_requested')`,
+				QuoteWithdrawn, "not_taken", now, q.RequestID, id); err != nil {
+				return "", nil, err
+			}
+			if err := t.audit(auditChange{"quote.not_taken", "quote_request", q.RequestID, q.EnterpriseID, nil,
+				map[string]any{"bound": id, "withdrawn": siblings}}); err != nil {
+				return "", nil, err
+			}
 		}
 		return "quote.bind", map[string]any{"status": QuoteBound, "policy_id": pid}, nil
 	})

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -596,6 +597,10 @@ func TestRenewal(t *testing.T) {
 		}
 		_, err = st.RenewPolicy(f.uw, pol2.ID)
 		wantErr(t, err, anbao.ECONFLICT, "uw.renew.pending")
+		// Neither side edits a renewal quote back into an unreferred one.
+		_, err = st.EditQuote(f.entMember, res.QuoteID, store.QuoteEdit{Limit: 1_000_000 * yuan, Retention: 10_000 * yuan,
+			InceptionDate: "2027-02-21", RetroDate: "2025-04-01"})
+		wantErr(t, err, anbao.ECONFLICT, "uw.quote.renewal_fixed")
 		q, err := st.GetQuote(f.entAdmin, res.QuoteID)
 		must(t, err)
 		if q.Status != store.QuoteReferred || q.RenewalOf != pol2.ID || q.InceptionDate != pol2.ExpiryDate {
@@ -650,6 +655,16 @@ func TestParkPolicy(t *testing.T) {
 			t.Fatalf("kind %s", pol.Kind)
 		}
 		in := store.ParkMemberInput{EnterpriseID: f.other, Limit: 1_000_000 * yuan, Premium: 3_000 * yuan, JoinedDate: "2026-04-01"}
+		// An enterprise that never dealt with the insurer cannot be made a member
+		// (that would open it to the insurer); once it asked for a quote it can.
+		if _, err := st.RawDB().Exec("UPDATE relationships SET ended_at = 'x' WHERE party_org_id = $1 AND enterprise_id = $2", f.ins, f.other); err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.AddParkMember(f.uw, pol.ID, in)
+		wantErr(t, err, anbao.EINVALID, "uw.park.member_invalid")
+		_, err = st.RequestQuotes(f.otherAdmin, f.other, store.QuoteRequestInput{Products: []int64{f.open.ID},
+			Options: []store.QuoteOption{{Limit: 500_000 * yuan, Retention: 10_000 * yuan}}, InceptionDate: "2026-04-01", RetroDate: "2025-04-01"})
+		must(t, err)
 		_, err = st.AddParkMember(f.uw, pol.ID, store.ParkMemberInput{EnterpriseID: f.other, Limit: 99_000_000 * yuan, JoinedDate: "2026-04-01"})
 		wantErr(t, err, anbao.EINVALID, "uw.park.limit_range")
 		_, err = st.AddParkMember(f.uw, pol.ID, store.ParkMemberInput{EnterpriseID: f.other, Limit: yuan, JoinedDate: "2027-05-01"})
@@ -671,6 +686,19 @@ func TestParkPolicy(t *testing.T) {
 		}
 		if got.Premium != 0 || len(got.Transactions) != 0 || got.PolicyTerms[0].RatingInput != nil || got.PolicyTerms[0].WrittenPremium != 0 {
 			t.Errorf("a member sees the holder's premium %d, %d transactions or rating facts", got.Premium, len(got.Transactions))
+		}
+		l, err := st.ListPolicies(f.otherAdmin, store.PolicyFilter{Kind: store.PolicyParkMaster})
+		must(t, err)
+		if len(l.Items) != 1 || l.Items[0].Premium != 0 {
+			t.Errorf("the member's list shows the master policy's premium: %+v", l.Items)
+		}
+		// The holder's risk notices stay the holder's.
+		_, err = st.RaiseRiskNotice(f.entAdmin, pol.ID, store.RiskNoticeInput{Kind: "business_change", Detail: "园区运营方更换核心系统"})
+		must(t, err)
+		ns, err := st.ListRiskNotices(f.otherAdmin, false)
+		must(t, err)
+		if len(ns) != 0 {
+			t.Errorf("a member sees %d of the holder's notices", len(ns))
 		}
 		// A third enterprise sees nothing.
 		third := as(t, st, "ent3.admin")
@@ -720,5 +748,68 @@ func TestRiskIncreaseWatch(t *testing.T) {
 		if rep.Renewed != 0 || rep.Referred != 1 {
 			t.Errorf("renewal run: %+v, want one referral", rep)
 		}
+	})
+}
+
+func TestUnderwritingPrivacy(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		f := newUWFixture(t, st)
+		// A revoked share does not come back when the enterprise asks for a quote.
+		if _, err := st.GrantShare(f.entAdmin, f.ent, f.ins); anbao.ErrorCode(err) != anbao.ECONFLICT {
+			must(t, err) // the pilot may already share ent1's assessment with ins1
+		}
+		_, err := st.CurrentScore(f.uw, f.ent)
+		must(t, err)
+		must(t, st.RevokeShare(f.entAdmin, f.ent, f.ins))
+		_, err = st.CurrentScore(f.uw, f.ent)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
+		f.request(t, []int64{f.open.ID}, store.QuoteOption{Limit: 1_000_000 * yuan, Retention: 10_000 * yuan})
+		_, err = st.CurrentScore(f.uw, f.ent)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
+
+		// Rating facts: the insurer's underwriter and the insured see them; a
+		// regulator of the jurisdiction and a claims handler see the policy without them.
+		_, pol := f.bound(t, 2_000_000*yuan, 10_000*yuan)
+		pol, err = st.Endorse(f.uw, pol.ID, store.EndorseInput{EffectiveDate: "2026-10-01", Limit: 3_000_000 * yuan, Retention: 10_000 * yuan, Note: "增加限额"})
+		must(t, err)
+		if pol.PolicyTerms[0].RatingInput == nil || !strings.Contains(string(pol.Transactions[1].Details), `"rating"`) {
+			t.Fatal("the underwriter lacks the rating facts")
+		}
+		var jur string
+		if err := st.RawDB().QueryRow("SELECT jurisdiction FROM organisations WHERE id = $1", f.ent).Scan(&jur); err != nil {
+			t.Fatal(err)
+		}
+		reg := ctxOf(&anbao.Principal{UserID: 1, Username: "reg", OrgID: 1, OrgKind: anbao.KindRegulator, Jurisdiction: jur, Roles: []anbao.Role{anbao.RoleAdmin}})
+		claims := ctxOf(&anbao.Principal{UserID: 1, Username: "claims", OrgID: f.ins, OrgKind: anbao.KindInsurer, Roles: []anbao.Role{anbao.RoleClaimsHandler}})
+		for name, ctx := range map[string]context.Context{"regulator": reg, "claims handler": claims} {
+			got, err := st.GetPolicy(ctx, pol.ID)
+			must(t, err)
+			for _, term := range got.PolicyTerms {
+				if term.RatingInput != nil {
+					t.Errorf("%s sees the rating facts of term %d", name, term.TermNo)
+				}
+			}
+			for _, x := range got.Transactions {
+				if strings.Contains(string(x.Details), `"rating"`) || strings.Contains(string(x.Details), `"grade"`) {
+					t.Errorf("%s sees rating facts in a %s transaction", name, x.Kind)
+				}
+			}
+			if got.Premium != pol.Premium {
+				t.Errorf("%s sees premium %d, want %d", name, got.Premium, pol.Premium)
+			}
+		}
+
+		// A declared policy is renewed in the insurer's own system.
+		var uscc string
+		if err := st.RawDB().QueryRow("SELECT uscc FROM organisations WHERE id = $1", f.ent).Scan(&uscc); err != nil {
+			t.Fatal(err)
+		}
+		dr, err := st.DeclarePolicies(f.uw, []store.DeclaredPolicy{{ExternalRef: "CY-2026-000123", ProductCode: "SME-STRICT", EnterpriseUSCC: uscc,
+			InceptionDate: "2026-03-01", ExpiryDate: "2027-03-01", Limit: 1_000_000 * yuan, Retention: 10_000 * yuan, Premium: 9_000 * yuan,
+			RetroDate: "2025-03-01"}})
+		must(t, err)
+		f.clk.set(time.Date(2027, 2, 1, 2, 0, 0, 0, time.UTC))
+		_, err = st.RenewPolicy(f.uw, dr.Items[0].PolicyID)
+		wantErr(t, err, anbao.ECONFLICT, "uw.renew.declared")
 	})
 }
