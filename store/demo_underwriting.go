@@ -505,6 +505,14 @@ func (l *uwLoader) policyRows() error {
 					if x.Rating != nil {
 						d["rating"] = l.result(x.Rating, pol.Product, t.Version)
 					}
+					if pol.Source == SourceDeclared && k == 0 && x.Kind == TxnNewBusiness && len(t.Segments) > 0 {
+						// As a declaration records it, so that declaring the same
+						// policy again reads as unchanged.
+						issued, _ := x.Details["issued_at"].(string)
+						d["declared_sha256"] = DeclaredHash(DeclaredPolicy{ExternalRef: pol.ExternalRef, ProductCode: pr.Code,
+							EnterpriseUSCC: o.USCC, InceptionDate: t.Start, ExpiryDate: t.End, Limit: t.Segments[0].Terms.AggregateLimit,
+							Retention: t.Segments[0].Terms.Retention, Premium: x.Amount, RetroDate: t.Retro, IssuedAt: issued})
+					}
 					if det, err = uwJSON(d); err != nil {
 						return err
 					}

@@ -316,6 +316,35 @@ func TestDemoUnderwriting(t *testing.T) {
 		if err := st.LoadDemoUnderwriting(sys(), pilot, u); anbao.ErrorCode(err) != anbao.ECONFLICT {
 			t.Errorf("second load: %v, want a conflict", err)
 		}
+		// A demo declared policy declared again, as its insurer's system would
+		// send it, reads as unchanged.
+		var dp store.DeclaredPolicy
+		var insurer int64
+		var details, segTerms string
+		err = st.RawDB().QueryRow(`SELECT pol.insurer_id, pol.external_ref, p.code, o.uscc, pt.start_date, pt.end_date, pt.retro_date, x.amount,
+			x.details, g.terms FROM policies pol JOIN products p ON p.id = pol.product_id JOIN organisations o ON o.id = pol.enterprise_id
+			JOIN policy_terms pt ON pt.policy_id = pol.id AND pt.term_no = 1
+			JOIN policy_transactions x ON x.term_id = pt.id AND x.kind = 'new_business'
+			JOIN policy_segments g ON g.term_id = pt.id AND g.seq = 1
+			WHERE pol.source = 'declared' ORDER BY pol.id LIMIT 1`).Scan(&insurer, &dp.ExternalRef, &dp.ProductCode, &dp.EnterpriseUSCC,
+			&dp.InceptionDate, &dp.ExpiryDate, &dp.RetroDate, &dp.Premium, &details, &segTerms)
+		must(t, err)
+		var det struct {
+			IssuedAt string `json:"issued_at"`
+		}
+		var tm struct {
+			Limit     int64 `json:"aggregate_limit"`
+			Retention int64 `json:"retention"`
+		}
+		must(t, json.Unmarshal([]byte(details), &det))
+		must(t, json.Unmarshal([]byte(segTerms), &tm))
+		dp.IssuedAt, dp.Limit, dp.Retention = det.IssuedAt, tm.Limit, tm.Retention
+		insCtx := ctxOf(&anbao.Principal{UserID: 1, Username: "core-system", OrgID: insurer, OrgKind: anbao.KindInsurer, Roles: []anbao.Role{anbao.RoleAdmin}})
+		res, err := st.DeclarePolicies(insCtx, []store.DeclaredPolicy{dp})
+		must(t, err)
+		if res.Unchanged != 1 || res.Created != 0 {
+			t.Errorf("re-declaring demo policy %s: %+v", dp.ExternalRef, res)
+		}
 		rep, err := st.VerifyAudit(sys())
 		if err != nil || !rep.OK {
 			t.Errorf("audit = %+v, %v", rep, err)
