@@ -48,6 +48,8 @@ const (
 	ActPolicyManage    Action = "policy.manage"    // endorse, cancel, reinstate, renew, park members, subsidies, notices
 	ActPolicyDeclare   Action = "policy.declare"   // declare policies issued in the insurer's own core system
 	ActRiskNotice      Action = "risk.notice"      // the insured notifies a significant increase in risk
+	ActMandateManage   Action = "mandate.manage"   // the enterprise grants or revokes an intermediary's mandate to ask for quotes
+	ActQuoteBroker     Action = "quote.broker"     // an intermediary asks for quotes for an enterprise that mandated it
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
@@ -58,7 +60,7 @@ var writeActions = map[Action]bool{
 	ActEngagementRespond: true, ActFindingWrite: true, ActFindingResolve: true, ActReportSign: true,
 	ActAssessmentShare: true, ActVulnFeedImport: true, ActScoreRecompute: true,
 	ActProductManage: true, ActQuoteRequest: true, ActQuoteBind: true, ActQuoteUnderwrite: true,
-	ActPolicyManage: true, ActPolicyDeclare: true, ActRiskNotice: true,
+	ActPolicyManage: true, ActPolicyDeclare: true, ActRiskNotice: true, ActMandateManage: true, ActQuoteBroker: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -177,9 +179,13 @@ var Permissions = map[Action]map[OrgKind][]Role{
 		KindInsurer:    {RoleAdmin, RoleUnderwriter, RoleClaimsHandler, RoleAnalyst, RoleAuditor},
 		KindEnterprise: everyone,
 	},
-	ActPolicyManage:   {KindInsurer: {RoleAdmin, RoleUnderwriter}},
-	ActPolicyDeclare:  {KindInsurer: {RoleAdmin, RoleUnderwriter}},
-	ActRiskNotice:     {KindEnterprise: {RoleAdmin}},
+	ActPolicyManage:  {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	ActPolicyDeclare: {KindInsurer: {RoleAdmin, RoleUnderwriter}},
+	ActRiskNotice:    {KindEnterprise: {RoleAdmin}},
+	// Intermediaries (insurer-kind organisations: brokers, agents) ask for
+	// quotes for an enterprise only under its mandate, which the store checks.
+	ActMandateManage:  {KindEnterprise: {RoleAdmin}},
+	ActQuoteBroker:    {KindInsurer: {RoleAdmin, RoleUnderwriter}},
 	ActScoreRecompute: {KindOperator: {RoleAdmin}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {

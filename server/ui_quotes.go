@@ -178,6 +178,8 @@ func (s *Server) registerQuoteUI() {
 	m := s.mux
 	m.HandleFunc("GET /quotes", s.uiAuth(s.uiQuotes))
 	m.HandleFunc("GET /quotes/new", s.uiAuth(s.uiQuoteNew))
+	m.HandleFunc("POST /quote-mandates", s.uiAuth(s.uiMandateGrant))
+	m.HandleFunc("POST /quote-mandates/{org}/revoke", s.uiAuth(s.uiMandateRevoke))
 	m.HandleFunc("POST /quotes/new", s.uiAuth(s.uiQuoteCreate))
 	m.HandleFunc("GET /quote-requests/{rid}", s.uiAuth(s.uiQuoteRequest))
 	m.HandleFunc("GET /quotes/{qid}", s.uiAuth(s.uiQuote))
@@ -318,13 +320,23 @@ type uiQuoteListData struct {
 	CanRequest bool
 	// ShowEnterprise and ShowInsurer: the columns that tell rows apart for the reader.
 	ShowEnterprise, ShowInsurer bool
-	Status                      string
-	Statuses                    []string
-	Pager                       uiPager
+	// Mandates is the enterprise admin's intermediaries section.
+	Mandates *uiMandates
+	Status   string
+	Statuses []string
+	Pager    uiPager
 }
 
-func (s *Server) uiQuotes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) uiQuotes(w http.ResponseWriter, r *http.Request) { s.uiQuotesWithError(w, r, "", nil) }
+
+// uiQuotesWithError renders the quote list, with ferr shown on form (a
+// refused mandate step).
+func (s *Server) uiQuotesWithError(w http.ResponseWriter, r *http.Request, form string, ferr error) {
 	p := s.newPage(r, "ui.quotes.title", "quotes")
+	status := http.StatusOK
+	if ferr != nil {
+		status = p.setError(form, nil, ferr, s, r)
+	}
 	pg, err := page(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -335,6 +347,10 @@ func (s *Server) uiQuotes(w http.ResponseWriter, r *http.Request) {
 		CanRequest:     p.P.OrgKind == anbao.KindEnterprise && anbao.Can(p.P, anbao.ActQuoteRequest),
 		ShowEnterprise: p.P.OrgKind != anbao.KindEnterprise, ShowInsurer: p.P.OrgKind != anbao.KindInsurer}
 	if d.List, err = s.store.ListQuotes(r.Context(), store.QuoteFilter{Status: d.Status, Page: pg}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if d.Mandates, err = s.uiMandateSection(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -352,7 +368,7 @@ func (s *Server) uiQuotes(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Pager = makePager("/quotes", q, pg, d.List.Total, len(d.List.Items))
 	p.Data = d
-	s.render(w, r, http.StatusOK, "quotes", p)
+	s.render(w, r, status, "quotes", p)
 }
 
 // Requesting quotes.

@@ -48,6 +48,11 @@ type LeaveRequest struct {
 	LeftDate string `json:"left_date"`
 }
 
+// MandateRequest names the intermediary an enterprise mandates.
+type MandateRequest struct {
+	IntermediaryID int64 `json:"intermediary_id"`
+}
+
 // AckRequest acknowledges a risk notice.
 type AckRequest struct {
 	Response string `json:"response"`
@@ -113,6 +118,14 @@ func (s *Server) registerUnderwritingAPI() {
 	s.api(route{Method: "POST", Path: "/api/v1/enterprises/{id}/quote-requests", OpID: "requestQuotes", Tag: tag, Status: 201,
 		Summary: "Ask products of one or more insurers for quotes on one or more options; each product × option is rated at once",
 		Body:    store.QuoteRequestInput{}, Resp: store.QuoteRequest{}, handle: s.apiRequestQuotes})
+	s.api(route{Method: "GET", Path: "/api/v1/enterprises/{id}/intermediaries", OpID: "listMandates", Tag: tag,
+		Summary: "The intermediaries (brokers, agents) the enterprise mandates to ask for quotes for it (the enterprise and the operator)",
+		Resp:    []store.Mandate{}, handle: s.apiListMandates})
+	s.api(route{Method: "POST", Path: "/api/v1/enterprises/{id}/intermediaries", OpID: "grantMandate", Tag: tag, Status: 201,
+		Summary: "Mandate an insurer-kind organisation to ask for quotes for the enterprise (its admin)", Body: MandateRequest{},
+		Resp: store.Mandate{}, handle: s.apiGrantMandate})
+	s.api(route{Method: "DELETE", Path: "/api/v1/enterprises/{id}/intermediaries/{org}", OpID: "revokeMandate", Tag: tag,
+		Summary: "End an intermediary's mandate (the enterprise's admin)", handle: s.apiRevokeMandate})
 	s.api(route{Method: "GET", Path: "/api/v1/quote-requests/{rid}", OpID: "getQuoteRequest", Tag: tag,
 		Summary: "A request with its quotes side by side (the insurer sees its own)", Resp: store.QuoteRequest{}, handle: s.apiGetQuoteRequest})
 	s.api(route{Method: "GET", Path: "/api/v1/quotes", OpID: "listQuotes", Tag: tag, Query: quoteQ,
@@ -305,7 +318,7 @@ func (s *Server) apiRequestQuotes(w http.ResponseWriter, r *http.Request) (any, 
 	if err != nil {
 		return nil, err
 	}
-	if err := store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActQuoteRequest); err != nil {
+	if err := s.store.MayRequestQuotes(r.Context(), anbao.PrincipalFrom(r.Context()), ent); err != nil {
 		return nil, err
 	}
 	var in store.QuoteRequestInput
@@ -544,4 +557,39 @@ func (s *Server) apiAckNotice(w http.ResponseWriter, r *http.Request) (any, erro
 		return nil, err
 	}
 	return s.store.AcknowledgeRiskNotice(r.Context(), id, in.Response)
+}
+
+func (s *Server) apiListMandates(w http.ResponseWriter, r *http.Request) (any, error) {
+	ent, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListMandates(r.Context(), ent)
+}
+
+func (s *Server) apiGrantMandate(w http.ResponseWriter, r *http.Request) (any, error) {
+	ent, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	if err := store.MayActForOwn(anbao.PrincipalFrom(r.Context()), ent, anbao.ActMandateManage); err != nil {
+		return nil, err
+	}
+	var in MandateRequest
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	return s.store.GrantMandate(r.Context(), ent, in.IntermediaryID)
+}
+
+func (s *Server) apiRevokeMandate(w http.ResponseWriter, r *http.Request) (any, error) {
+	ent, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	org, err := pathID(r, "org")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.RevokeMandate(r.Context(), ent, org)
 }

@@ -203,7 +203,9 @@ func quoteScope(p *anbao.Principal, w *where) {
 	case p.OrgKind == anbao.KindEnterprise:
 		w.add("q.enterprise_id = ?", p.OrgID)
 	case p.OrgKind == anbao.KindInsurer:
-		w.add("q.insurer_id = ?", p.OrgID)
+		// Its own quotes, and as an intermediary the requests it made.
+		w.add("(q.insurer_id = ? OR EXISTS (SELECT 1 FROM quote_requests qr WHERE qr.id = q.request_id AND qr.requested_by_org = ?))",
+			p.OrgID, p.OrgID)
 	default:
 		w.add("1 = 0")
 	}
@@ -360,7 +362,7 @@ func parseDay(field, v string) (time.Time, error) {
 // option outside a product's range is refused before anything is written.
 func (s *Store) RequestQuotes(ctx context.Context, enterpriseID int64, in QuoteRequestInput) (*QuoteRequest, error) {
 	p := anbao.PrincipalFrom(ctx)
-	if err := MayActForOwn(p, enterpriseID, anbao.ActQuoteRequest); err != nil {
+	if err := s.MayRequestQuotes(ctx, p, enterpriseID); err != nil {
 		return nil, err
 	}
 	if len(in.Products) == 0 || len(in.Products) > maxQuoteProducts {
@@ -404,8 +406,11 @@ func (s *Store) RequestQuotes(ctx context.Context, enterpriseID int64, in QuoteR
 		ver  *ProductVersion
 	}
 	var targets []target
+	// Products are seen as the enterprise sees them (the published catalogue),
+	// whoever asks for it.
+	catalogue := &anbao.Principal{OrgID: enterpriseID, OrgKind: anbao.KindEnterprise}
 	for i, id := range in.Products {
-		pr, err := s.getProduct(ctx, s.read, p, id, "")
+		pr, err := s.getProduct(ctx, s.read, catalogue, id, "")
 		if err != nil || pr.Status != ProductActive {
 			return nil, anbao.FieldError(fmt.Sprintf("products[%d]", i), "uw.quote.product_unavailable", id)
 		}

@@ -48,6 +48,11 @@ func (s *Store) stepQuote(ctx context.Context, id int64, action anbao.Action, ve
 		if err != nil {
 			return err
 		}
+		if !p.System && p.OrgKind == anbao.KindInsurer && q.InsurerID != p.OrgID {
+			// An intermediary reads the quotes it asked for; only the quoting
+			// insurer acts on them.
+			return anbao.ErrNotFound("quote")
+		}
 		if version != 0 && q.Version != version {
 			return anbao.Errorf(anbao.ECONFLICT, "error.version_conflict", q.Version)
 		}

@@ -210,7 +210,7 @@ func TestQuoteRequestBadInput(t *testing.T) {
 			code, key string
 		}{
 			{"another enterprise", f.entAdmin, f.other, valid(), anbao.ENOTFOUND, "error.not_found"},
-			{"insurer", f.uw, f.ent, valid(), anbao.EFORBIDDEN, "error.forbidden"},
+			{"insurer without a mandate", f.uw, f.ent, valid(), anbao.ENOTFOUND, "error.not_found"},
 			{"no products", f.entAdmin, f.ent, spoil(func(in *store.QuoteRequestInput) { in.Products = nil }), anbao.EINVALID, "uw.quote.products_count"},
 			{"product twice", f.entAdmin, f.ent, spoil(func(in *store.QuoteRequestInput) { in.Products = []int64{f.open.ID, f.open.ID} }),
 				anbao.EINVALID, "uw.quote.product_twice"},
@@ -811,5 +811,68 @@ func TestUnderwritingPrivacy(t *testing.T) {
 		f.clk.set(time.Date(2027, 2, 1, 2, 0, 0, 0, time.UTC))
 		_, err = st.RenewPolicy(f.uw, dr.Items[0].PolicyID)
 		wantErr(t, err, anbao.ECONFLICT, "uw.renew.declared")
+	})
+}
+
+func TestIntermediaryMandate(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		f := newUWFixture(t, st)
+		broker := f.ins2
+		brokerOrg := anbao.PrincipalFrom(broker).OrgID
+		in := store.QuoteRequestInput{Products: []int64{f.open.ID}, Options: []store.QuoteOption{{Limit: 1_000_000 * yuan, Retention: 10_000 * yuan}},
+			InceptionDate: "2026-04-01", RetroDate: "2025-04-01"}
+		// Without a mandate an insurer asks for nobody; nothing is written.
+		quotes := count(t, st, "SELECT COUNT(*) FROM quotes")
+		_, err := st.RequestQuotes(broker, f.ent, in)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
+		_, err = st.GrantMandate(f.entMember, f.ent, brokerOrg)
+		wantErr(t, err, anbao.EFORBIDDEN, "error.forbidden")
+		_, err = st.GrantMandate(f.entAdmin, f.ent, f.prov)
+		wantErr(t, err, anbao.EINVALID, "uw.mandate.not_intermediary")
+		if count(t, st, "SELECT COUNT(*) FROM quotes") != quotes {
+			t.Fatal("a refused request wrote quotes")
+		}
+		_, err = st.GrantMandate(f.entAdmin, f.ent, brokerOrg)
+		must(t, err)
+		_, err = st.GrantMandate(f.entAdmin, f.ent, brokerOrg)
+		wantErr(t, err, anbao.ECONFLICT, "uw.mandate.exists")
+
+		// The intermediary asks ins1's product; it reads the request and the
+		// quote, the insurer underwrites it, the intermediary cannot.
+		r, err := st.RequestQuotes(broker, f.ent, in)
+		must(t, err)
+		q := r.Quotes[0]
+		if q.InsurerID != f.ins || q.EnterpriseID != f.ent {
+			t.Fatalf("quote %+v", q)
+		}
+		if _, err := st.GetQuoteRequest(broker, r.ID); err != nil {
+			t.Errorf("the intermediary cannot read its request: %v", err)
+		}
+		if _, err := st.GetQuote(f.entAdmin, q.ID); err != nil {
+			t.Errorf("the enterprise cannot read the quote asked for it: %v", err)
+		}
+		_, err = st.WithdrawQuote(broker, q.ID, 0)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
+		_, err = st.RequestBind(f.entAdmin, q.ID, 0)
+		must(t, err)
+		_, err = st.BindQuote(broker, q.ID, 0)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
+		// Other quotes of ins1 stay ins1's.
+		l, err := st.ListQuotes(broker, store.QuoteFilter{Page: anbao.Page{Limit: 500}})
+		must(t, err)
+		for _, x := range l.Items {
+			if x.RequestID != r.ID && x.InsurerID != brokerOrg {
+				t.Errorf("the intermediary lists quote %d of a request it did not make", x.ID)
+			}
+		}
+		ms, err := st.ListMandates(f.entAdmin, f.ent)
+		must(t, err)
+		if len(ms) != 1 || !ms[0].Active {
+			t.Errorf("mandates %+v", ms)
+		}
+		// Revoked: no more requests.
+		must(t, st.RevokeMandate(f.entAdmin, f.ent, brokerOrg))
+		_, err = st.RequestQuotes(broker, f.ent, in)
+		wantErr(t, err, anbao.ENOTFOUND, "error.not_found")
 	})
 }
