@@ -320,8 +320,10 @@ type uiQuoteListData struct {
 	CanRequest bool
 	// ShowEnterprise and ShowInsurer: the columns that tell rows apart for the reader.
 	ShowEnterprise, ShowInsurer bool
-	// Mandates is the enterprise admin's intermediaries section.
+	// Mandates is the enterprise admin's intermediaries section; Clients the
+	// enterprises that mandate the reader as their intermediary.
 	Mandates *uiMandates
+	Clients  []store.MandatingEnterprise
 	Status   string
 	Statuses []string
 	Pager    uiPager
@@ -351,6 +353,10 @@ func (s *Server) uiQuotesWithError(w http.ResponseWriter, r *http.Request, form 
 		return
 	}
 	if d.Mandates, err = s.uiMandateSection(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if d.Clients, err = s.store.ListMandatingEnterprises(r.Context()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -389,19 +395,54 @@ type uiQuoteNewData struct {
 	Rows            []int
 	Today, Tomorrow string
 	Kinds           []string
+	// For is the enterprise an intermediary asks for (0: the reader's own).
+	For     int64
+	ForName string
+}
+
+// quoteTarget is the enterprise a quote request is for: the reader's own, or
+// for an intermediary the mandating enterprise named by the "enterprise"
+// field; ctx reads the products as that enterprise sees them (the
+// published catalogue).
+func (s *Server) quoteTarget(r *http.Request) (ent int64, ctx context.Context, err error) {
+	ctx = r.Context()
+	pr := anbao.PrincipalFrom(ctx)
+	if pr.OrgKind != anbao.KindInsurer {
+		return pr.OrgID, ctx, store.MayActForOwn(pr, pr.OrgID, anbao.ActQuoteRequest)
+	}
+	ent, err = strconv.ParseInt(r.FormValue("enterprise"), 10, 64)
+	if err != nil || ent <= 0 {
+		return 0, ctx, anbao.ErrNotFound("enterprise")
+	}
+	if err := s.store.MayRequestQuotes(ctx, pr, ent); err != nil {
+		return 0, ctx, err
+	}
+	catalogue := &anbao.Principal{UserID: pr.UserID, Username: pr.Username, OrgID: ent, OrgKind: anbao.KindEnterprise,
+		Roles: []anbao.Role{anbao.RoleMember}}
+	return ent, anbao.WithPrincipal(ctx, catalogue), nil
 }
 
 const quoteFormRows = 5 // the store takes one to five options
 
 func (s *Server) quoteNewPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	p := s.newPage(r, "ui.quotes.new_title", "quotes")
-	ctx := r.Context()
+	ent, ctx, err := s.quoteTarget(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	list, err := s.store.ListProducts(ctx, store.ProductFilter{Status: store.ProductActive, Page: anbao.Page{Limit: anbao.MaxPageLimit}})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	d := &uiQuoteNewData{Today: s.quoteToday(), Kinds: []string{store.PolicyStandard, store.PolicyParkMaster}}
+	if ent != p.P.OrgID {
+		d.For = ent
+		if o, err := s.store.GetOrganisation(r.Context(), ent); err == nil {
+			d.ForName = o.Name(p.Lang)
+		}
+	}
 	t, _ := time.Parse(time.DateOnly, d.Today)
 	d.Tomorrow = t.AddDate(0, 0, 1).Format(time.DateOnly)
 	for i := range quoteFormRows {
@@ -430,11 +471,6 @@ func (s *Server) quoteNewPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) uiQuoteNew(w http.ResponseWriter, r *http.Request) {
-	pr := anbao.PrincipalFrom(r.Context())
-	if err := store.MayActForOwn(pr, pr.OrgID, anbao.ActQuoteRequest); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	s.quoteNewPage(w, r, http.StatusOK, nil)
 }
 
@@ -480,16 +516,16 @@ var storeOptionRE = regexp.MustCompile(`^options\[(\d+)\](\.(limit|retention))?$
 
 func (s *Server) uiQuoteCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	pr := anbao.PrincipalFrom(ctx)
-	if err := store.MayActForOwn(pr, pr.OrgID, anbao.ActQuoteRequest); err != nil {
+	r.ParseForm()
+	ent, _, err := s.quoteTarget(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	r.ParseForm()
 	in, rows, err := quoteRequestForm(r.PostForm)
 	if err == nil {
 		var req *store.QuoteRequest
-		if req, err = s.store.RequestQuotes(ctx, pr.OrgID, in); err == nil {
+		if req, err = s.store.RequestQuotes(ctx, ent, in); err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/quote-requests/%d", req.ID), http.StatusSeeOther)
 			return
 		}

@@ -137,8 +137,12 @@ func TestUIQuotePolicyJourney(t *testing.T) {
 		qtSee(t, e.as("ent1.admin", "GET", "/quotes", ""), 200, "quote list", `id="quote-request-btn"`)
 		qtSee(t, e.as("ent1.admin", "GET", "/quotes/new", ""), 200, "request form",
 			p1.NameZH, p2.NameZH, `name="options[4].retention"`, "期内索赔制", `value="`+tomorrow+`"`)
-		if rec := e.as("ins1.uw", "GET", "/quotes/new", ""); rec.Code != http.StatusForbidden {
-			t.Fatalf("insurer on the request form: %d", rec.Code)
+		// An insurer asks only as an intermediary, for a client it names.
+		if rec := e.as("ins1.uw", "GET", "/quotes/new", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("insurer on the request form without a client: %d", rec.Code)
+		}
+		if rec := e.as("ins1.claims", "GET", "/quotes/new?enterprise="+fmt.Sprint(ent1), ""); rec.Code != http.StatusForbidden {
+			t.Fatalf("claims handler on the request form: %d", rec.Code)
 		}
 
 		base := url.Values{"product": {fmt.Sprint(p1.ID), fmt.Sprint(p2.ID)}, "inception_date": {tomorrow}, "retro_date": {retro},
@@ -522,5 +526,44 @@ func TestUIQuoteI18nFamilies(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An intermediary mandated by ent1 asks for quotes on its behalf through the
+// pages, and reads the comparison without any underwriting button.
+func TestUIIntermediaryRequest(t *testing.T) {
+	e := newTestEnv(t, storetest.Open(t, store.SQLite), 40)
+	ins1, ins2 := mustID(t, e.userOrg("ins1.uw")), mustID(t, e.userOrg("ins2.uw"))
+	ent1, ent2 := mustID(t, e.userOrg("ent1.admin")), mustID(t, e.userOrg("ent2.admin"))
+	p1 := e.quoteUIProduct(ins1, "QT-BROKER", 0)
+	if rec := e.as("ins2.uw", "GET", fmt.Sprintf("/quotes/new?enterprise=%d", ent1), ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("without a mandate: %d", rec.Code)
+	}
+	if _, err := e.st.GrantMandate(actAs(ent1, anbao.KindEnterprise, anbao.RoleAdmin), ent1, ins2); err != nil {
+		t.Fatal(err)
+	}
+	qtSee(t, e.as("ins2.uw", "GET", "/quotes", ""), 200, "client list", fmt.Sprintf(`href="/quotes/new?enterprise=%d"`, ent1))
+	qtSee(t, e.as("ins2.uw", "GET", fmt.Sprintf("/quotes/new?enterprise=%d", ent1), ""), 200, "request form for a client",
+		`id="qn-for"`, p1.NameZH, fmt.Sprintf(`name="enterprise" value="%d"`, ent1))
+	if rec := e.as("ins2.uw", "GET", fmt.Sprintf("/quotes/new?enterprise=%d", ent2), ""); rec.Code != http.StatusNotFound {
+		t.Errorf("a form for an enterprise without a mandate: %d", rec.Code)
+	}
+	now := e.st.Now().In(anbao.Shanghai)
+	form := url.Values{"enterprise": {fmt.Sprint(ent1)}, "product": {fmt.Sprint(p1.ID)}, "inception_date": {now.AddDate(0, 0, 1).Format(time.DateOnly)},
+		"retro_date": {now.AddDate(-1, 0, 0).Format(time.DateOnly)}, "kind": {"standard"}, "options[0].limit": {"1000000"}, "options[0].retention": {"10000"}}
+	rec := e.qtForm("ins2.uw", "/quotes/new", form)
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/quote-requests/") {
+		t.Fatalf("request for a client: %d %s", rec.Code, rec.Body)
+	}
+	loc := rec.Header().Get("Location")
+	qtSee(t, e.as("ins2.uw", "GET", loc, ""), 200, "the intermediary's comparison", p1.NameZH)
+	qtSee(t, e.as("ent1.admin", "GET", loc, ""), 200, "the client's comparison", p1.NameZH)
+	q, err := e.st.ListQuotes(actAs(ent1, anbao.KindEnterprise, anbao.RoleAdmin), store.QuoteFilter{})
+	if err != nil || len(q.Items) == 0 {
+		t.Fatalf("the client's quotes: %v", err)
+	}
+	if rec := e.as("ins2.uw", "GET", fmt.Sprintf("/quotes/%d", q.Items[0].ID), ""); rec.Code != 200 ||
+		strings.Contains(rec.Body.String(), `id="quote-decide-form"`) || strings.Contains(rec.Body.String(), `id="quote-bind"`) {
+		t.Errorf("the intermediary's quote page: %d, or it shows underwriting actions", rec.Code)
 	}
 }

@@ -140,3 +140,29 @@ func (s *Store) MayRequestQuotes(ctx context.Context, p *anbao.Principal, id int
 	}
 	return MayActForOwn(p, id, anbao.ActQuoteRequest)
 }
+
+// MandatingEnterprise is an enterprise that mandates the reader as its intermediary.
+type MandatingEnterprise struct {
+	ID     int64  `json:"id"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+}
+
+// ListMandatingEnterprises lists the active enterprises that mandate p's
+// organisation as their intermediary (none for anyone but an intermediary).
+func (s *Store) ListMandatingEnterprises(ctx context.Context) ([]MandatingEnterprise, error) {
+	p := anbao.PrincipalFrom(ctx)
+	out := []MandatingEnterprise{}
+	if p == nil || p.OrgKind != anbao.KindInsurer || !anbao.Can(p, anbao.ActQuoteBroker) {
+		return out, nil
+	}
+	err := eachRow(ctx, s.read, `SELECT o.id, o.name_zh, o.name_en FROM relationships r JOIN organisations o ON o.id = r.enterprise_id
+		WHERE r.party_org_id = $1 AND r.kind = $2 AND r.ended_at = '' AND o.status = 'active' ORDER BY o.name_zh, o.id`,
+		[]any{p.OrgID, string(RelIntermediary)}, func(sc scanner) error {
+			var m MandatingEnterprise
+			err := sc.Scan(&m.ID, &m.NameZH, &m.NameEN)
+			out = append(out, m)
+			return err
+		})
+	return out, err
+}
