@@ -1,14 +1,46 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"html/template"
 	"regexp"
 	"strings"
 
 	"github.com/anbao/anbao/cover"
+	"github.com/anbao/anbao/ui"
 )
 
-// Money and labels shared by the underwriting pages.
+// Money, labels and page sets shared by the underwriting pages.
+
+// addPageSet adds pages that share a partials file and extra template
+// functions, each parsed on a clone of the layout. A page's source is an
+// embedded file ("templates/…") or, for a small page, inline template text.
+func (u *uiRenderer) addPageSet(funcs template.FuncMap, parts string, pages map[string]string) error {
+	base, ok := u.pages["error"]
+	if !ok {
+		return errors.New("ui: no base page to clone")
+	}
+	for name, src := range pages {
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if t, err = t.Funcs(funcs).ParseFS(ui.Templates(), parts); err != nil {
+			return fmt.Errorf("ui template %s: %w", name, err)
+		}
+		if strings.HasPrefix(src, "templates/") {
+			t, err = t.ParseFS(ui.Templates(), src)
+		} else {
+			t, err = t.Parse(src)
+		}
+		if err != nil {
+			return fmt.Errorf("ui template %s: %w", name, err)
+		}
+		u.pages[name] = t
+	}
+	return nil
+}
 
 // yuanRE is what a money field accepts: whole yuan, optionally grouped by
 // commas, with at most two decimals. No signs, no exponents, no spaces inside.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"github.com/anbao/anbao/i18n"
 	"github.com/anbao/anbao/rating"
 	"github.com/anbao/anbao/store"
-	"github.com/anbao/anbao/ui"
 )
 
 // The insurer's side of capability D: the product catalogue, the product
@@ -76,29 +74,7 @@ type prodCurveCtx struct {
 }
 
 func (u *uiRenderer) addProductPages() error {
-	base, ok := u.pages["error"]
-	if !ok {
-		return errors.New("ui: no base page to clone for products")
-	}
-	for name, src := range prodPages {
-		t, err := base.Clone()
-		if err != nil {
-			return err
-		}
-		if t, err = t.Funcs(prodFuncs).ParseFS(ui.Templates(), "templates/product_parts.html"); err != nil {
-			return fmt.Errorf("ui template %s: %w", name, err)
-		}
-		if strings.HasPrefix(src, "templates/") {
-			t, err = t.ParseFS(ui.Templates(), src)
-		} else {
-			t, err = t.Parse(src)
-		}
-		if err != nil {
-			return fmt.Errorf("ui template %s: %w", name, err)
-		}
-		u.pages[name] = t
-	}
-	return nil
+	return u.addPageSet(prodFuncs, "templates/product_parts.html", prodPages)
 }
 
 // registerProductUI registers the product, clause and underwriting pages. The

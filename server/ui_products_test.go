@@ -59,27 +59,6 @@ func (e *testEnv) prodPost(user, path string, v url.Values, htmx bool) *httptest
 	return e.send(user, "POST", path, "application/x-www-form-urlencoded", v.Encode(), hdr)
 }
 
-func prodSee(t *testing.T, rec *httptest.ResponseRecorder, status int, what string, wants ...string) {
-	t.Helper()
-	if rec.Code != status {
-		t.Fatalf("%s: status %d, want %d:\n%.3000s", what, rec.Code, status, rec.Body)
-	}
-	for _, w := range wants {
-		if !strings.Contains(rec.Body.String(), w) {
-			t.Errorf("%s: lacks %q", what, w)
-		}
-	}
-}
-
-func prodNotSee(t *testing.T, rec *httptest.ResponseRecorder, what string, nots ...string) {
-	t.Helper()
-	for _, n := range nots {
-		if strings.Contains(rec.Body.String(), n) {
-			t.Errorf("%s: shows %q", what, n)
-		}
-	}
-}
-
 func prodCount(t *testing.T, st *store.Store, table string) int {
 	t.Helper()
 	var n int
@@ -151,8 +130,8 @@ func TestUIProductDesigner(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		prodSee(t, e.as("ins1.uw", "GET", "/products", ""), 200, "list", `id="product-new"`, `id="to-clauses"`)
-		prodSee(t, e.as("ins1.uw", "GET", "/products/new", ""), 200, "new form", `id="product-form"`, `name="rating_json"`,
+		qtSee(t, e.as("ins1.uw", "GET", "/products", ""), 200, "list", `id="product-new"`, `id="to-clauses"`)
+		qtSee(t, e.as("ins1.uw", "GET", "/products/new", ""), 200, "new form", `id="product-form"`, `name="rating_json"`,
 			`name="rt.base.2.4"`, `name="rt.ilf.9.factor"`, "minimum_premium", "界面测试战争除外", "营业中断损失", `value="3500"`)
 		if rec := e.as("ent1.admin", "GET", "/products/new", ""); rec.Code != http.StatusForbidden {
 			t.Fatalf("an enterprise on the designer: %d", rec.Code)
@@ -180,17 +159,17 @@ func TestUIProductDesigner(t *testing.T) {
 			{"cont.1.text_zh", "短", "cont.1.text_zh", "附加条件内容应为 2 至 500 个字"},
 		} {
 			rec := e.prodPost("ins1.uw", "/products/new", prodWith(base, c.field, c.value), false)
-			prodSee(t, rec, http.StatusBadRequest, c.field+"="+c.value, `aria-describedby="err-product-`+c.input+`"`,
+			qtSee(t, rec, http.StatusBadRequest, c.field+"="+c.value, `aria-describedby="err-product-`+c.input+`"`,
 				`id="err-product-`+c.input+`"`, `id="prod-error"`, c.msg, `value="界面测试网络安全综合保险"`)
 			if c.field != "rating_json" {
-				prodSee(t, rec, http.StatusBadRequest, c.field, `value="`+strings.ReplaceAll(c.value, `"`, "&#34;")+`"`)
+				qtSee(t, rec, http.StatusBadRequest, c.field, `value="`+strings.ReplaceAll(c.value, `"`, "&#34;")+`"`)
 			}
 		}
 		// A rule's message in the JSON part: the field path is named.
 		cfg := rating.SeedConfig()
 		cfg.Rules[0].MessageZH = " "
 		rec := e.prodPost("ins1.uw", "/products/new", prodWith(base, "rating_json", prodRestJSON(cfg)), false)
-		prodSee(t, rec, http.StatusBadRequest, "rule message", `id="err-product-rating_json"`, "rules[0].message_zh", "规则须有中文说明")
+		qtSee(t, rec, http.StatusBadRequest, "rule message", `id="err-product-rating_json"`, "rules[0].message_zh", "规则须有中文说明")
 		if e.auditHead() != head || prodCount(t, st, "products") != n {
 			t.Fatal("a refused form wrote something")
 		}
@@ -212,7 +191,7 @@ func TestUIProductDesigner(t *testing.T) {
 		if got, want := pr.Versions[0].Rating.BaseRates, rating.SeedConfig().BaseRates; !slices.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("base rates %v", got)
 		}
-		prodSee(t, e.as("ins1.uw", "GET", path, ""), 200, "draft page", `id="product-publish"`, "发布第 1 版", "草稿",
+		qtSee(t, e.as("ins1.uw", "GET", path, ""), 200, "draft page", `id="product-publish"`, "发布第 1 版", "草稿",
 			`id="base-rate-table"`, "¥3,500.00", `id="rule-table"`, "制造业营业中断等待期为 12 小时", "界面测试战争除外",
 			"营业中断损失", "8 小时（时间免赔）", `id="rate-panel"`)
 
@@ -222,14 +201,14 @@ func TestUIProductDesigner(t *testing.T) {
 			t.Fatalf("publish: %d %.2000s", rec.Code, rec.Body)
 		}
 		page := e.as("ins1.uw", "GET", path, "")
-		prodSee(t, page, 200, "published", `id="product-status"><span class="badge pst pst-active">在售`)
-		prodNotSee(t, page, "published", `id="product-publish"`)
+		qtSee(t, page, 200, "published", `id="product-status"><span class="badge pst pst-active">在售`)
+		qtNotSee(t, page, "published", `id="product-publish"`)
 		pr, _ = st.GetProduct(insCtx, pid)
-		prodSee(t, e.prodPost("ins1.uw", path+"/publish", url.Values{"version": {fmt.Sprint(pr.Version)}}, false),
+		qtSee(t, e.prodPost("ins1.uw", path+"/publish", url.Values{"version": {fmt.Sprint(pr.Version)}}, false),
 			http.StatusConflict, "publish again", "没有可发布的草稿")
 
 		// Edit: a new draft numbered after the published version.
-		prodSee(t, e.as("ins1.uw", "GET", path+"/draft", ""), 200, "draft form", `id="pf-code" name="code" value="UI-SME"`, "readonly", `name="version"`)
+		qtSee(t, e.as("ins1.uw", "GET", path+"/draft", ""), 200, "draft form", `id="pf-code" name="code" value="UI-SME"`, "readonly", `name="version"`)
 		edit := prodWith(base, "min_retention", "8,000.50", "version", fmt.Sprint(pr.Version))
 		if rec := e.prodPost("ins1.uw", path+"/draft", edit, false); rec.Code != http.StatusSeeOther {
 			t.Fatalf("save draft: %d %.3000s", rec.Code, rec.Body)
@@ -240,15 +219,15 @@ func TestUIProductDesigner(t *testing.T) {
 			t.Fatalf("draft v2: %+v", pr.Versions[0])
 		}
 		// A stale form is refused with the conflict, on the form.
-		prodSee(t, e.prodPost("ins1.uw", path+"/draft", edit, false), http.StatusConflict, "stale draft", `id="prod-error"`)
+		qtSee(t, e.prodPost("ins1.uw", path+"/draft", edit, false), http.StatusConflict, "stale draft", `id="prod-error"`)
 
 		// The test bench: a trail whose effects sum to the premium.
 		bench := url.Values{"number": {"1"}, "industry": {"39"}, "revenue": {"30,000,000"}, "grade": {"B"}, "claims": {"1"},
 			"controls": {"mfa", "edr"}, "limit": {"6,000,000"}, "retention": {"10000"}}
 		rec = e.prodPost("ins1.uw", path+"/rate", bench, true)
-		prodSee(t, rec, 200, "bench", `id="rate-panel"`, `id="rate-trail"`, "基准保费", "转人工核保", "超过自动报价上限",
+		qtSee(t, rec, 200, "bench", `id="rate-panel"`, `id="rate-trail"`, "基准保费", "转人工核保", "超过自动报价上限",
 			"制造业营业中断等待期为 12 小时", `id="rate-overrides"`, "✓")
-		prodNotSee(t, rec, "bench fragment", "<html")
+		qtNotSee(t, rec, "bench fragment", "<html")
 		body := rec.Body.String()
 		var sum int64
 		rows := prodTrailRowRE.FindAllStringSubmatch(body, -1)
@@ -267,15 +246,15 @@ func TestUIProductDesigner(t *testing.T) {
 			t.Fatalf("effects sum to %d, premium %d", sum, premium)
 		}
 		// Bad bench input is shown on its field; the store's option check too.
-		prodSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "1e6"), true), 200, "bench money",
+		qtSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "1e6"), true), 200, "bench money",
 			`id="err-rate-limit"`, "不是有效金额", `value="1e6"`)
-		prodSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "90,000,000"), true), 200, "bench range",
+		qtSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "90,000,000"), true), 200, "bench range",
 			`id="err-rate-limit"`)
-		prodSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "1e6"), false), http.StatusBadRequest, "bench page",
+		qtSee(t, e.prodPost("ins1.uw", path+"/rate", prodWith(bench, "limit", "1e6"), false), http.StatusBadRequest, "bench page",
 			`id="err-rate-limit"`, `id="product-title"`)
 		// In English the labels and the trail follow the language.
 		rec = e.prodPost("ins1.uw", path+"/rate?lang=en", bench, true)
-		prodSee(t, rec, 200, "bench en", "Sum of the effects = the premium", "Referred", "above the automatic-quote maximum")
+		qtSee(t, rec, 200, "bench en", "Sum of the effects = the premium", "Referred", "above the automatic-quote maximum")
 
 		// Another insurer reads nothing of it; an enterprise does not see a draft product.
 		for _, c := range []struct{ user, method, path string }{
@@ -296,26 +275,26 @@ func TestUIProductDesigner(t *testing.T) {
 		// An enterprise sees the published version, without rate tables; the operator sees them.
 		for _, user := range []string{"ent1.admin", "prov1.admin"} {
 			page := e.as(user, "GET", path, "")
-			prodSee(t, page, 200, user, "界面测试网络安全综合保险", `id="coverage-table"`, "营业中断损失", "v1")
-			prodNotSee(t, page, user, `id="rate-tables"`, `id="base-rate-table"`, `id="rate-panel"`, "base_rates", "¥3,500.00",
+			qtSee(t, page, 200, user, "界面测试网络安全综合保险", `id="coverage-table"`, "营业中断损失", "v1")
+			qtNotSee(t, page, user, `id="rate-tables"`, `id="base-rate-table"`, `id="rate-panel"`, "base_rates", "¥3,500.00",
 				"制造业营业中断等待期", `id="product-edit"`, "v2")
-			prodSee(t, e.as(user, "GET", "/products?q=UI-SME", ""), 200, user+" catalogue", "界面测试网络安全综合保险")
+			qtSee(t, e.as(user, "GET", "/products?q=UI-SME", ""), 200, user+" catalogue", "界面测试网络安全综合保险")
 			if rec := e.prodPost(user, path+"/rate", bench, true); rec.Code != http.StatusNotFound {
 				t.Errorf("%s on the bench: %d", user, rec.Code)
 			}
 		}
-		prodSee(t, e.as("op.admin", "GET", path, ""), 200, "operator", `id="base-rate-table"`, `id="rate-panel"`)
-		prodSee(t, e.as("op.admin", "GET", fmt.Sprintf("/products?insurer=%d", ins1), ""), 200, "operator list", "UI-SME")
+		qtSee(t, e.as("op.admin", "GET", path, ""), 200, "operator", `id="base-rate-table"`, `id="rate-panel"`)
+		qtSee(t, e.as("op.admin", "GET", fmt.Sprintf("/products?insurer=%d", ins1), ""), 200, "operator list", "UI-SME")
 
 		// Retire: no more edits or publication.
 		if rec := e.prodPost("ins1.uw", path+"/retire", url.Values{}, false); rec.Code != http.StatusSeeOther {
 			t.Fatalf("retire: %d %.2000s", rec.Code, rec.Body)
 		}
 		page = e.as("ins1.uw", "GET", path, "")
-		prodSee(t, page, 200, "retired", "已停售")
-		prodNotSee(t, page, "retired", `id="product-edit"`, `id="product-retire"`, `id="product-publish"`)
-		prodSee(t, e.prodPost("ins1.uw", path+"/retire", url.Values{}, false), http.StatusConflict, "retire again", "该产品已停售")
-		prodNotSee(t, e.as("ent1.admin", "GET", "/products?q=UI-SME", ""), "catalogue after retiring", "界面测试网络安全综合保险")
+		qtSee(t, page, 200, "retired", "已停售")
+		qtNotSee(t, page, "retired", `id="product-edit"`, `id="product-retire"`, `id="product-publish"`)
+		qtSee(t, e.prodPost("ins1.uw", path+"/retire", url.Values{}, false), http.StatusConflict, "retire again", "该产品已停售")
+		qtNotSee(t, e.as("ent1.admin", "GET", "/products?q=UI-SME", ""), "catalogue after retiring", "界面测试网络安全综合保险")
 	})
 }
 
@@ -325,9 +304,9 @@ func TestUIProductClauses(t *testing.T) {
 	e := newTestEnv(t, st, 10)
 	form := url.Values{"code": {"ui_prior_test"}, "title_zh": {"界面测试已知事件除外"}, "title_en": {"UI test prior known circumstances"},
 		"text_zh": {"被保险人在保险期间开始前已知或应知的事件，保险人不负责赔偿。"}}
-	prodSee(t, e.as("ins1.uw", "GET", "/products/clauses", ""), 200, "library", `id="clause-form"`)
+	qtSee(t, e.as("ins1.uw", "GET", "/products/clauses", ""), 200, "library", `id="clause-form"`)
 	head := e.auditHead()
-	prodSee(t, e.prodPost("ins1.uw", "/products/clauses", prodWith(form, "code", "已知"), false), http.StatusBadRequest, "bad code",
+	qtSee(t, e.prodPost("ins1.uw", "/products/clauses", prodWith(form, "code", "已知"), false), http.StatusBadRequest, "bad code",
 		`id="err-clause-code"`, "界面测试已知事件除外")
 	if e.auditHead() != head {
 		t.Fatal("a refused clause wrote something")
@@ -337,15 +316,15 @@ func TestUIProductClauses(t *testing.T) {
 			t.Fatalf("add clause: %d %.2000s", rec.Code, rec.Body)
 		}
 	}
-	prodSee(t, e.as("ins1.uw", "GET", "/products/clauses", ""), 200, "library", `id="clause-ui_prior_test"`, "v2", "共 2 个版本",
+	qtSee(t, e.as("ins1.uw", "GET", "/products/clauses", ""), 200, "library", `id="clause-ui_prior_test"`, "v2", "共 2 个版本",
 		`id="clause-form"`)
-	prodNotSee(t, e.as("ins2.uw", "GET", "/products/clauses", ""), "other insurer", "ui_prior_test")
+	qtNotSee(t, e.as("ins2.uw", "GET", "/products/clauses", ""), "other insurer", "ui_prior_test")
 	if rec := e.as("ent1.admin", "GET", "/products/clauses", ""); rec.Code != http.StatusNotFound {
 		t.Fatalf("an enterprise in a library: %d", rec.Code)
 	}
 	ins1 := e.userOrg("ins1.uw")
-	prodSee(t, e.as("op.admin", "GET", "/products/clauses?insurer="+ins1, ""), 200, "operator", "ui_prior_test")
-	prodNotSee(t, e.as("op.admin", "GET", "/products/clauses?insurer="+ins1, ""), "operator", `id="clause-form"`)
+	qtSee(t, e.as("op.admin", "GET", "/products/clauses?insurer="+ins1, ""), 200, "operator", "ui_prior_test")
+	qtNotSee(t, e.as("op.admin", "GET", "/products/clauses?insurer="+ins1, ""), "operator", `id="clause-form"`)
 }
 
 // TestUIUnderwritingQueue lists a referred quote with its reason, a quote
@@ -382,12 +361,12 @@ func TestUIUnderwritingQueue(t *testing.T) {
 
 		// The demo's own referrals come first (oldest first): one page holds them all.
 		rec := e.as("ins1.uw", "GET", "/underwriting?limit=500", "")
-		prodSee(t, rec, 200, "queue", `id="uwq-referred"`, fmt.Sprintf(`href="/quotes/%d"`, referred.ID), referred.EnterpriseName,
+		qtSee(t, rec, 200, "queue", `id="uwq-referred"`, fmt.Sprintf(`href="/quotes/%d"`, referred.ID), referred.EnterpriseName,
 			"设计器产品UWQ", "5,000,000.00", "20,000.00", "超过自动报价上限", `id="tab-bind"`)
-		prodNotSee(t, rec, "queue", fmt.Sprintf(`href="/quotes/%d"`, quoted.ID))
-		prodSee(t, e.as("ins1.uw", "GET", "/underwriting?limit=500&lang=en", ""), 200, "queue en", "Designer product UWQ",
+		qtNotSee(t, rec, "queue", fmt.Sprintf(`href="/quotes/%d"`, quoted.ID))
+		qtSee(t, e.as("ins1.uw", "GET", "/underwriting?limit=500&lang=en", ""), 200, "queue en", "Designer product UWQ",
 			"above the automatic-quote maximum", "Underwriting queue")
-		prodSee(t, e.as("ins1.uw", "GET", "/underwriting?tab=bind&limit=500", ""), 200, "bind tab", `id="uwq-bind"`,
+		qtSee(t, e.as("ins1.uw", "GET", "/underwriting?tab=bind&limit=500", ""), 200, "bind tab", `id="uwq-bind"`,
 			fmt.Sprintf(`href="/quotes/%d"`, quoted.ID), "1,000,000.00")
 
 		// Bound, then the insured notifies a risk increase: it waits on the notices tab.
@@ -409,14 +388,14 @@ func TestUIUnderwritingQueue(t *testing.T) {
 		if _, err := st.RaiseRiskNotice(entCtx, pol.ID, store.RiskNoticeInput{Kind: "controls_removed", Detail: "EDR 已于本月停用"}); err != nil {
 			t.Fatal(err)
 		}
-		prodSee(t, e.as("ins1.uw", "GET", "/underwriting?tab=notices", ""), 200, "notices tab", `id="uwq-notices"`,
+		qtSee(t, e.as("ins1.uw", "GET", "/underwriting?tab=notices", ""), 200, "notices tab", `id="uwq-notices"`,
 			fmt.Sprintf(`href="/policies/%d"`, pol.ID), "安全控制措施不再落实", "EDR 已于本月停用")
 
 		// Another insurer's queue holds none of it; an enterprise has no queue.
 		other := e.as("ins2.uw", "GET", "/underwriting?limit=500", "")
-		prodSee(t, other, 200, "ins2 queue")
-		prodNotSee(t, other, "ins2 queue", fmt.Sprintf(`href="/quotes/%d"`, referred.ID))
-		prodNotSee(t, e.as("ins2.uw", "GET", "/underwriting?tab=notices", ""), "ins2 notices", "EDR 已于本月停用")
+		qtSee(t, other, 200, "ins2 queue")
+		qtNotSee(t, other, "ins2 queue", fmt.Sprintf(`href="/quotes/%d"`, referred.ID))
+		qtNotSee(t, e.as("ins2.uw", "GET", "/underwriting?tab=notices", ""), "ins2 notices", "EDR 已于本月停用")
 		if rec := e.as("ent1.admin", "GET", "/underwriting", ""); rec.Code != http.StatusForbidden {
 			t.Fatalf("an enterprise on the queue: %d", rec.Code)
 		}

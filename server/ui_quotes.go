@@ -18,7 +18,6 @@ import (
 	"github.com/anbao/anbao/i18n"
 	"github.com/anbao/anbao/rating"
 	"github.com/anbao/anbao/store"
-	"github.com/anbao/anbao/ui"
 )
 
 // The quote and policy pages (capability D): the enterprise asks insurers'
@@ -152,21 +151,11 @@ func quoteOverrideField(p *uiPage, field string) string {
 }
 
 func (u *uiRenderer) addQuotePages() error {
-	base, ok := u.pages["error"]
-	if !ok {
-		return errors.New("ui: no base page to clone for quotes")
-	}
+	pages := map[string]string{}
 	for _, name := range quotePageNames {
-		t, err := base.Clone()
-		if err != nil {
-			return err
-		}
-		if t, err = t.Funcs(quoteFuncs).ParseFS(ui.Templates(), "templates/"+name+".html", "templates/quotes_parts.html"); err != nil {
-			return fmt.Errorf("ui template %s: %w", name, err)
-		}
-		u.pages[name] = t
+		pages[name] = "templates/" + name + ".html"
 	}
-	return nil
+	return u.addPageSet(quoteFuncs, "templates/quotes_parts.html", pages)
 }
 
 // registerQuoteUI registers the quote and policy pages. The templates are

@@ -73,6 +73,7 @@ func (e *testEnv) qtForm(username, path string, v url.Values) *httptest.Response
 	return e.send(username, "POST", path, "application/x-www-form-urlencoded", v.Encode(), nil)
 }
 
+// qtSee fails unless rec has status and contains every want.
 func qtSee(t *testing.T, rec *httptest.ResponseRecorder, status int, what string, wants ...string) {
 	t.Helper()
 	if rec.Code != status {
