@@ -50,6 +50,15 @@ const (
 	ActRiskNotice      Action = "risk.notice"      // the insured notifies a significant increase in risk
 	ActMandateManage   Action = "mandate.manage"   // the enterprise grants or revokes an intermediary's mandate to ask for quotes
 	ActQuoteBroker     Action = "quote.broker"     // an intermediary asks for quotes for an enterprise that mandated it
+	// Incidents, response and claims (issue #6).
+	ActIncidentRead    Action = "incident.read"    // incidents: the enterprise its own, a provider those it reported or is dispatched to, an insurer those on its policies
+	ActIncidentReport  Action = "incident.report"  // report and update an incident (the enterprise, or its provider on its behalf), record the statutory report
+	ActDispatchRequest Action = "dispatch.request" // dispatch a provider of the policy's approved roster, notify the insurer
+	ActDispatchRespond Action = "dispatch.respond" // a provider acknowledges, assigns, contains, closes; records services used
+	ActEvidenceHandle  Action = "evidence.handle"  // register evidence and record its custody transfers
+	ActClaimRead       Action = "claim.read"       // claims: the insured its own, the insurer its own
+	ActClaimOpen       Action = "claim.open"       // open a claim from an incident, add and edit loss items
+	ActClaimHandle     Action = "claim.handle"     // calculate, reserve, approve, pay, decline, reopen, record recoveries and ransom consent
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
@@ -61,6 +70,8 @@ var writeActions = map[Action]bool{
 	ActAssessmentShare: true, ActVulnFeedImport: true, ActScoreRecompute: true,
 	ActProductManage: true, ActQuoteRequest: true, ActQuoteBind: true, ActQuoteUnderwrite: true,
 	ActPolicyManage: true, ActPolicyDeclare: true, ActRiskNotice: true, ActMandateManage: true, ActQuoteBroker: true,
+	ActIncidentReport: true, ActDispatchRequest: true, ActDispatchRespond: true, ActEvidenceHandle: true,
+	ActClaimOpen: true, ActClaimHandle: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -187,6 +198,28 @@ var Permissions = map[Action]map[OrgKind][]Role{
 	ActMandateManage:  {KindEnterprise: {RoleAdmin}},
 	ActQuoteBroker:    {KindInsurer: {RoleAdmin, RoleUnderwriter}},
 	ActScoreRecompute: {KindOperator: {RoleAdmin}},
+	// Incidents are between the enterprise, the providers working on them and
+	// the insurer of the policy they fall under; regulators see statistics
+	// (issue #7), never an enterprise's incident file.
+	ActIncidentRead: {
+		KindInsurer:  {RoleAdmin, RoleClaimsHandler, RoleUnderwriter, RoleAnalyst},
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	ActIncidentReport:  {KindEnterprise: {RoleAdmin, RoleMember}, KindProvider: {RoleAdmin, RoleAnalyst}},
+	ActDispatchRequest: {KindEnterprise: {RoleAdmin, RoleMember}, KindInsurer: {RoleAdmin, RoleClaimsHandler}},
+	ActDispatchRespond: {KindProvider: {RoleAdmin, RoleAnalyst}},
+	ActEvidenceHandle: {
+		KindEnterprise: {RoleAdmin, RoleMember}, KindProvider: {RoleAdmin, RoleAnalyst},
+		KindInsurer: {RoleAdmin, RoleClaimsHandler},
+	},
+	ActClaimRead: {
+		KindInsurer:    {RoleAdmin, RoleClaimsHandler, RoleUnderwriter, RoleAnalyst, RoleAuditor},
+		KindEnterprise: everyone,
+	},
+	// The insured files its claim; the insurer's handler may open one on the
+	// insured's notice too.
+	ActClaimOpen:   {KindEnterprise: {RoleAdmin}, KindInsurer: {RoleAdmin, RoleClaimsHandler}},
+	ActClaimHandle: {KindInsurer: {RoleAdmin, RoleClaimsHandler}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,

@@ -213,6 +213,9 @@ type Definition struct {
 	// TermMonths is the policy period (usually 12); QuoteValidDays how long a quote stands.
 	TermMonths     int `json:"term_months"`
 	QuoteValidDays int `json:"quote_valid_days"`
+	// NoticeHours is the window within which the insured must notify the
+	// insurer of an incident (Ping An B款: 24 hours); 0 means 24.
+	NoticeHours int `json:"notice_hours,omitempty"`
 	// RetroRequired: claims-made coverages need a retroactive date on the policy.
 	Coverages     []Coverage            `json:"coverages"`
 	Exclusions    []ClauseRef           `json:"exclusions"`
@@ -233,6 +236,8 @@ type Terms struct {
 	Entitlements   []Entitlement `json:"entitlements"`
 	// RetroDate is the retroactive date for claims-made coverages (YYYY-MM-DD).
 	RetroDate string `json:"retro_date,omitempty"`
+	// NoticeHours is the insurer's notice window for incidents; 0 means 24.
+	NoticeHours int `json:"notice_hours,omitempty"`
 }
 
 // Coverage returns the coverage of code in t, or nil.
@@ -279,7 +284,7 @@ func (t *Terms) ClaimsMade() bool {
 
 // NewTerms makes the terms of an option on a product version.
 func NewTerms(d *Definition, limit, retention int64, retro string) *Terms {
-	t := &Terms{AggregateLimit: limit, Retention: retention, RetroDate: retro,
+	t := &Terms{AggregateLimit: limit, Retention: retention, RetroDate: retro, NoticeHours: d.NoticeHours,
 		Coverages: append([]Coverage(nil), d.Coverages...), Exclusions: append([]ClauseRef(nil), d.Exclusions...),
 		Providers: append([]int64(nil), d.Providers...), Entitlements: append([]Entitlement(nil), d.Entitlements...)}
 	return t

@@ -84,6 +84,9 @@ func (d *Definition) Validate() []*FieldError {
 	if d.QuoteValidDays < 1 || d.QuoteValidDays > 90 {
 		add(ferr("quote_valid_days", "product.quote_valid_days"))
 	}
+	if d.NoticeHours < 0 || d.NoticeHours > 720 {
+		add(ferr("notice_hours", "product.notice_hours"))
+	}
 	if len(d.Coverages) == 0 {
 		add(ferr("coverages", "product.coverages_required"))
 	}

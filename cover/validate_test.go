@@ -73,6 +73,8 @@ func TestValidate(t *testing.T) {
 		{"term 0", "term_months", "product.term_months", func(d *Definition) { d.TermMonths = 0 }},
 		{"term 37", "term_months", "product.term_months", func(d *Definition) { d.TermMonths = 37 }},
 		{"quote valid 91", "quote_valid_days", "product.quote_valid_days", func(d *Definition) { d.QuoteValidDays = 91 }},
+		{"notice window 721 h", "notice_hours", "product.notice_hours", func(d *Definition) { d.NoticeHours = 721 }},
+		{"notice window negative", "notice_hours", "product.notice_hours", func(d *Definition) { d.NoticeHours = -1 }},
 		{"no coverage", "coverages", "product.coverages_required", func(d *Definition) { d.Coverages = nil }},
 		{"unknown coverage", "coverages[0].code", "product.coverage_unknown", cov(0, func(c *Coverage) { c.Code = "ransom" })},
 		{"coverage twice", "coverages[1].code", "product.coverage_twice", cov(1, func(c *Coverage) { c.Code = CovDirectLoss; c.WaitingHours, c.WaitingMode, c.IndemnityDays = 0, "", 0 })},
