@@ -320,7 +320,7 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},
-	}, append(append(append(append(rpCases, engagementMatrixCases()...), underwritingMatrixCases()...), policyDocMatrixCases()...), declareMatrixCases()...)...)
+	}, append(append(append(append(append(rpCases, engagementMatrixCases()...), underwritingMatrixCases()...), policyDocMatrixCases()...), declareMatrixCases()...), incidentMatrixCases()...)...)
 }
 
 func TestAccessMatrix(t *testing.T) {
@@ -333,6 +333,7 @@ func TestAccessMatrix(t *testing.T) {
 		e.riskProfileFixtures(f)
 		e.engagementFixtures(f)
 		e.underwritingFixtures(f)
+		e.incidentFixtures(f)
 
 		covered := map[string]bool{}
 		for _, c := range matrixCases() {

@@ -126,11 +126,13 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerReportAPI()
 	s.registerUnderwritingAPI()
 	s.registerDeclareAPI()
+	s.registerIncidentAPI()
 	s.registerUI()
 	s.registerQuantUI()
 	s.registerProductUI()
 	s.registerQuoteUI()
 	s.registerPolicyDocs()
+	s.registerIncidentUI()
 	if err := s.registerFeedsUI(); err != nil {
 		return nil, err
 	}
@@ -190,14 +192,31 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
+// fireTimers warns and expires the incident deadlines that came due.
+func (s *Server) fireTimers(ctx context.Context) {
+	rep, err := s.store.FireTimers(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.log.Error("incident timers", "err", err)
+	} else if rep != nil && rep.Warned+rep.Expired > 0 {
+		s.log.Info("incident timers", "warned", rep.Warned, "expired", rep.Expired)
+	}
+}
+
 // Maintain runs periodic housekeeping until ctx ends.
 func (s *Server) Maintain(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	// Incident deadlines fire every half minute, and at once on start: a
+	// deadline that passed while the server was down fires now.
+	timers := time.NewTicker(30 * time.Second)
+	defer timers.Stop()
+	s.fireTimers(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-timers.C:
+			s.fireTimers(ctx)
 		case <-t.C:
 			if err := s.store.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("purge expired", "err", err)
