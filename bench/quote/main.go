@@ -28,8 +28,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
@@ -38,11 +36,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/anbao/anbao/bench/internal/harness"
+	"github.com/anbao/anbao/bench/internal/loadgen"
 	"github.com/anbao/anbao/bench/internal/pgadmin"
 )
 
@@ -154,7 +152,7 @@ func benchEngine(ctx context.Context, cfg config, engine, dir string) ([][]strin
 				ID int64 `json:"id"`
 			} `json:"organisation"`
 		}
-		if err := getJSON(s, setup, srv.URL, "/api/v1/me", &me); err != nil {
+		if err := loadgen.GetJSON(s, setup, srv.URL, "/api/v1/me", &me); err != nil {
 			return nil, err
 		}
 		ents = append(ents, session{s, me.Org.ID})
@@ -183,27 +181,27 @@ func benchEngine(ctx context.Context, cfg config, engine, dir string) ([][]strin
 	if err != nil {
 		return nil, err
 	}
-	quote := func(cl *client) (int, []byte, error) {
-		s := ents[cl.n%len(ents)]
+	quote := func(cl *loadgen.Client) (int, []byte, error) {
+		s := ents[cl.N%len(ents)]
 		body := fmt.Sprintf(`{"products":[%d],"options":[{"limit":%d,"retention":%d}],"inception_date":%q,"retro_date":%q}`,
-			pid, limits[cl.rng.IntN(len(limits))], retentions[cl.rng.IntN(len(retentions))], tomorrow, retro)
-		return post(s.sess, cl.hc, srv.URL, "/api/v1/enterprises/"+strconv.FormatInt(s.ent, 10)+"/quote-requests", body)
+			pid, limits[cl.Rng.IntN(len(limits))], retentions[cl.Rng.IntN(len(retentions))], tomorrow, retro)
+		return loadgen.Post(s.sess, cl.HC, srv.URL, "/api/v1/enterprises/"+strconv.FormatInt(s.ent, 10)+"/quote-requests", body)
 	}
 	grades := []string{"A", "B", "C", "D", ""}
-	preview := func(cl *client) (int, []byte, error) {
+	preview := func(cl *loadgen.Client) (int, []byte, error) {
 		body := fmt.Sprintf(`{"input":{"industry":"65","revenue":%d,"grade":%q,"controls":["mfa","edr"],"expected_loss":-1,"limit":%d,"retention":%d}}`,
-			(1+cl.rng.Int64N(500))*1_000_000_00, grades[cl.rng.IntN(len(grades))], limits[cl.rng.IntN(len(limits))], retentions[cl.rng.IntN(len(retentions))])
-		return post(uw, cl.hc, srv.URL, "/api/v1/products/"+strconv.FormatInt(pid, 10)+"/rate", body)
+			(1+cl.Rng.Int64N(500))*1_000_000_00, grades[cl.Rng.IntN(len(grades))], limits[cl.Rng.IntN(len(limits))], retentions[cl.Rng.IntN(len(retentions))])
+		return loadgen.Post(uw, cl.HC, srv.URL, "/api/v1/products/"+strconv.FormatInt(pid, 10)+"/rate", body)
 	}
 	var rows [][]string
 	for _, ph := range []struct {
 		name string
-		fn   func(*client) (int, []byte, error)
+		fn   func(*loadgen.Client) (int, []byte, error)
 	}{{"quote (1 option, persisted)", quote}, {"rate preview", preview}} {
 		if ctx.Err() != nil {
 			return rows, ctx.Err()
 		}
-		lat, errs, window := runPhase(ctx, cfg, ph.fn)
+		lat, errs, window := loadgen.Run(ctx, loadgen.Config{Clients: cfg.clients, Rate: cfg.rate, Dur: cfg.dur, Warmup: cfg.warmup}, ph.fn)
 		slices.Sort(lat)
 		n := len(lat)
 		if n == 0 {
@@ -226,97 +224,6 @@ func benchEngine(ctx context.Context, cfg config, engine, dir string) ([][]strin
 	return rows, nil
 }
 
-type client struct {
-	n   int
-	hc  *http.Client
-	rng *rand.Rand
-}
-
-// runPhase runs cfg.clients clients back to back for a warm-up and a measured window.
-func runPhase(ctx context.Context, cfg config, fn func(*client) (int, []byte, error)) ([]time.Duration, map[string]int, time.Duration) {
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := map[string]int{}
-	start := time.Now()
-	measureFrom := start.Add(cfg.warmup)
-	end := measureFrom.Add(cfg.dur)
-	var wg sync.WaitGroup
-	for i := range cfg.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cl := &client{n: i, hc: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}},
-				rng: rand.New(rand.NewPCG(uint64(i), 7))}
-			var every time.Duration
-			next := start
-			if cfg.rate > 0 {
-				every = time.Duration(float64(cfg.clients) / cfg.rate * float64(time.Second))
-				next = start.Add(every * time.Duration(i) / time.Duration(cfg.clients))
-			}
-			for ctx.Err() == nil {
-				t := time.Now()
-				if every > 0 {
-					// Open loop: wait for the scheduled time and count latency from it.
-					if d := time.Until(next); d > 0 {
-						time.Sleep(d)
-					}
-					t = next
-					next = next.Add(every)
-				}
-				if t.After(end) {
-					return
-				}
-				status, body, err := fn(cl)
-				d := time.Since(t)
-				if !t.Before(measureFrom) {
-					mu.Lock()
-					switch {
-					case err != nil:
-						errs["transport: "+err.Error()]++
-					case status >= 300:
-						errs[fmt.Sprintf("status %d %.80s", status, body)]++
-					default:
-						lat = append(lat, d)
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return lat, errs, cfg.dur
-}
-
-// post sends a JSON POST with the session and reads the answer.
-func post(s *harness.Session, hc *http.Client, base, path, body string) (int, []byte, error) {
-	req, err := http.NewRequest("POST", base+path, strings.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	for k, v := range s.Header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
-}
-
-func getJSON(s *harness.Session, hc *http.Client, base, path string, v any) error {
-	status, b, err := s.Get(hc, base, path)
-	if err != nil {
-		return err
-	}
-	if status != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %s", path, status, b)
-	}
-	return json.Unmarshal(b, v)
-}
-
 // productFor returns a published product an enterprise may quote, 0 if none.
 func productFor(hc *http.Client, base string, s *harness.Session) (int64, error) {
 	var l struct {
@@ -324,7 +231,7 @@ func productFor(hc *http.Client, base string, s *harness.Session) (int64, error)
 			ID int64 `json:"id"`
 		} `json:"items"`
 	}
-	if err := getJSON(s, hc, base, "/api/v1/products?status=active&limit=1", &l); err != nil {
+	if err := loadgen.GetJSON(s, hc, base, "/api/v1/products?status=active&limit=1", &l); err != nil {
 		return 0, err
 	}
 	if len(l.Items) == 0 {
@@ -345,7 +252,7 @@ func optionsOf(hc *http.Client, base string, s *harness.Session, pid int64) ([]i
 			} `json:"definition"`
 		} `json:"versions"`
 	}
-	if err := getJSON(s, hc, base, "/api/v1/products/"+strconv.FormatInt(pid, 10), &p); err != nil {
+	if err := loadgen.GetJSON(s, hc, base, "/api/v1/products/"+strconv.FormatInt(pid, 10), &p); err != nil {
 		return nil, nil, err
 	}
 	if len(p.Versions) == 0 {
@@ -369,7 +276,7 @@ func createProduct(hc *http.Client, base string, s *harness.Session) (int64, err
 	var cat struct {
 		Seed map[string]any `json:"seed_rating"`
 	}
-	if err := getJSON(s, hc, base, "/api/v1/underwriting/catalog", &cat); err != nil {
+	if err := loadgen.GetJSON(s, hc, base, "/api/v1/underwriting/catalog", &cat); err != nil {
 		return 0, err
 	}
 	cat.Seed["envelope"] = map[string]any{}
@@ -385,7 +292,7 @@ func createProduct(hc *http.Client, base string, s *harness.Session) (int64, err
 		"contingencies": []map[string]any{{"kind": "post_bind", "text_zh": "起保后 60 日内完成安全评估", "due_days": 60}}}
 	body, _ := json.Marshal(map[string]any{"code": "BENCH-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10), "name_zh": "基准测试产品",
 		"registration_no": "C00010830612020012322442", "definition": def, "rating": cat.Seed})
-	status, b, err := post(s, hc, base, "/api/v1/products", string(body))
+	status, b, err := loadgen.Post(s, hc, base, "/api/v1/products", string(body))
 	if err != nil || status != http.StatusCreated {
 		return 0, fmt.Errorf("create product: %d %s %v", status, b, err)
 	}
@@ -395,7 +302,7 @@ func createProduct(hc *http.Client, base string, s *harness.Session) (int64, err
 	if err := json.Unmarshal(b, &p); err != nil {
 		return 0, err
 	}
-	if status, b, err = post(s, hc, base, "/api/v1/products/"+strconv.FormatInt(p.ID, 10)+"/publish", ""); err != nil || status != http.StatusOK {
+	if status, b, err = loadgen.Post(s, hc, base, "/api/v1/products/"+strconv.FormatInt(p.ID, 10)+"/publish", ""); err != nil || status != http.StatusOK {
 		return 0, fmt.Errorf("publish product: %d %s %v", status, b, err)
 	}
 	return p.ID, nil

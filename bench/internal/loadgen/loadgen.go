@@ -1,0 +1,123 @@
+// Package loadgen drives an API under concurrent clients, in a closed or
+// an open loop, for the benchmark programs.
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anbao/anbao/bench/internal/harness"
+)
+
+// Client is one load-generating client: its index, its own keep-alive
+// connection and its own random stream.
+type Client struct {
+	N   int
+	HC  *http.Client
+	Rng *rand.Rand
+}
+
+// Config is a phase's load: Clients concurrent clients, Rate requests/s in
+// total (0: each sends its next request when the previous answer is read),
+// an unmeasured Warmup and a measured Dur.
+type Config struct {
+	Clients     int
+	Rate        float64
+	Dur, Warmup time.Duration
+}
+
+// Run runs cfg.Clients clients for a warm-up and a measured window and
+// returns the latencies of the successful measured requests, the failures
+// by kind, and the measured window. In an open loop (Rate > 0) latency is
+// counted from each request's scheduled time.
+func Run(ctx context.Context, cfg Config, fn func(*Client) (int, []byte, error)) ([]time.Duration, map[string]int, time.Duration) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := map[string]int{}
+	start := time.Now()
+	measureFrom := start.Add(cfg.Warmup)
+	end := measureFrom.Add(cfg.Dur)
+	var wg sync.WaitGroup
+	for i := range cfg.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := &Client{N: i, HC: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}},
+				Rng: rand.New(rand.NewPCG(uint64(i), 7))}
+			var every time.Duration
+			next := start
+			if cfg.Rate > 0 {
+				every = time.Duration(float64(cfg.Clients) / cfg.Rate * float64(time.Second))
+				next = start.Add(every * time.Duration(i) / time.Duration(cfg.Clients))
+			}
+			for ctx.Err() == nil {
+				t := time.Now()
+				if every > 0 {
+					// Open loop: wait for the scheduled time and count latency from it.
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					t = next
+					next = next.Add(every)
+				}
+				if t.After(end) {
+					return
+				}
+				status, body, err := fn(cl)
+				d := time.Since(t)
+				if !t.Before(measureFrom) {
+					mu.Lock()
+					switch {
+					case err != nil:
+						errs["transport: "+err.Error()]++
+					case status >= 300:
+						errs[fmt.Sprintf("status %d %.80s", status, body)]++
+					default:
+						lat = append(lat, d)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, errs, cfg.Dur
+}
+
+// Post sends a JSON POST with the session and reads the answer.
+func Post(s *harness.Session, hc *http.Client, base, path, body string) (int, []byte, error) {
+	req, err := http.NewRequest("POST", base+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, v := range s.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// GetJSON reads a JSON answer into v; any status but 200 is an error.
+func GetJSON(s *harness.Session, hc *http.Client, base, path string, v any) error {
+	status, b, err := s.Get(hc, base, path)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("GET %s: %d %s", path, status, b)
+	}
+	return json.Unmarshal(b, v)
+}
