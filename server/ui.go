@@ -211,6 +211,12 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	if anbao.Can(pr, anbao.ActPolicyRead) {
 		add("policies", "/policies")
 	}
+	if anbao.Can(pr, anbao.ActIncidentRead) {
+		add("incidents", "/incidents")
+	}
+	if anbao.Can(pr, anbao.ActClaimRead) {
+		add("claims", "/claims")
+	}
 	if anbao.Can(pr, anbao.ActQuantRun) {
 		add("quant", "/quant")
 	}
