@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/claims"
@@ -44,6 +45,7 @@ type ConsentRequest struct {
 
 func (s *Server) registerIncidentAPI() {
 	const tag = "incidents"
+	s.allowBody("/api/v1/incidents/", store.MaxEvidenceBytes+1<<20)
 	s.api(route{Method: "GET", Path: "/api/v1/incidents/catalog", OpID: "incidentCatalog", Tag: tag,
 		Summary: "GB/T 20986-2023 categories, the statutory grading rule tables, operator types, report channels, dispatch modes, " +
 			"evidence kinds, loss-item kinds, decline reasons and recovery sources", Resp: IncidentCatalog{}, handle: s.apiIncidentCatalog})
@@ -109,7 +111,7 @@ func (s *Server) registerIncidentAPI() {
 
 	const ctag = "claims"
 	claimQ := append([]qparam{
-		{Name: "status", Type: "string", Desc: "claim status (given: the handler's queue, oldest first)", Enum: store.ClaimStatuses},
+		{Name: "status", Type: "string", Desc: "claim status, or several separated by commas (given: the handler's queue, oldest first)"},
 		{Name: "policy_id", Type: "integer", Desc: "the policy"},
 		{Name: "incident_id", Type: "integer", Desc: "the incident"},
 		{Name: "enterprise_id", Type: "integer", Desc: "the insured"},
@@ -355,7 +357,12 @@ func (s *Server) apiListClaims(w http.ResponseWriter, r *http.Request) (any, err
 	if err != nil {
 		return nil, err
 	}
-	f := store.ClaimFilter{Page: pg, Status: r.URL.Query().Get("status")}
+	f := store.ClaimFilter{Page: pg}
+	if st := r.URL.Query().Get("status"); strings.Contains(st, ",") {
+		f.Statuses = strings.Split(st, ",")
+	} else {
+		f.Status = st
+	}
 	for name, dst := range map[string]*int64{"policy_id": &f.PolicyID, "incident_id": &f.IncidentID, "enterprise_id": &f.EnterpriseID} {
 		if *dst, err = queryInt64(r, name); err != nil {
 			return nil, err

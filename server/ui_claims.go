@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -69,16 +68,13 @@ func (s *Server) uiClaims(w http.ResponseWriter, r *http.Request) {
 	case d.Handler && d.Status == "":
 		// The work queue: every claim still to be handled, oldest first.
 		d.Queue = true
-		for _, st := range clmQueueStatuses {
-			list, err := s.store.ListClaims(ctx, store.ClaimFilter{Status: st, Page: anbao.Page{Limit: anbao.MaxPageLimit}})
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			d.Items = append(d.Items, list.Items...)
-			d.Total += list.Total
+		list, err := s.store.ListClaims(ctx, store.ClaimFilter{Statuses: clmQueueStatuses, Page: pg})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
 		}
-		sort.Slice(d.Items, func(i, j int) bool { return d.Items[i].ID < d.Items[j].ID })
+		d.Items, d.Total = list.Items, list.Total
+		d.Pager = makePager("/claims", q, pg, list.Total, len(list.Items))
 	default:
 		f := store.ClaimFilter{Status: d.Status, Page: pg}
 		if f.Status == "all" {

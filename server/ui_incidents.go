@@ -606,7 +606,7 @@ func incLocalise(err error, lang string) error {
 type uiIncNewData struct {
 	// Choose: a provider picks the enterprise first.
 	Choose      bool
-	Enterprises []*anbao.Organisation
+	Enterprises []store.EnterpriseRef
 	Enterprise  int64
 	EntName     string
 	Fields      incFieldsCtx
@@ -650,12 +650,12 @@ func (s *Server) incidentNewPage(w http.ResponseWriter, r *http.Request, status 
 	if ent == 0 {
 		// A provider chooses among the enterprises it works for.
 		d.Choose = true
-		list, err := s.store.ListOrganisations(ctx, anbao.OrgFilter{Kind: anbao.KindEnterprise, Page: anbao.Page{Limit: anbao.MaxPageLimit}})
+		list, err := s.store.ReportableEnterprises(ctx)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		d.Enterprises = list.Items
+		d.Enterprises = list
 		s.render(w, r, status, "incident_new", p)
 		return
 	}
@@ -901,12 +901,18 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
+	// A dispatched provider cannot read the policy: its dispatch carries the
+	// services in kind of the term the incident falls in.
+	if len(d.Entitlements) == 0 {
+		for _, ds := range in.Dispatches {
+			if len(ds.Entitlements) > 0 {
+				d.Entitlements = ds.Entitlements
+				break
+			}
+		}
+	}
 	for _, ln := range d.Entitlements {
 		d.Services = append(d.Services, ln.Service)
-	}
-	if len(d.Services) == 0 {
-		// A dispatched provider cannot read the policy: it names the service.
-		d.Services = cover.ServiceKinds
 	}
 	d.Events = incEvents(p, in, names)
 	for _, e := range in.Events {

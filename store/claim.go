@@ -114,46 +114,49 @@ type DeclineInput struct {
 
 // Claim is one claim.
 type Claim struct {
-	ID               int64                  `json:"id"`
-	Number           string                 `json:"number"`
-	IncidentID       int64                  `json:"incident_id"`
-	IncidentTitle    string                 `json:"incident_title"`
-	PolicyID         int64                  `json:"policy_id"`
-	PolicyNumber     string                 `json:"policy_number"`
-	TermNo           int                    `json:"term_no"`
-	EnterpriseID     int64                  `json:"enterprise_id"`
-	EnterpriseName   string                 `json:"enterprise_name"`
-	InsurerID        int64                  `json:"insurer_id"`
-	InsurerName      string                 `json:"insurer_name"`
-	Status           string                 `json:"status"`
-	NoticeAt         string                 `json:"notice_at"`
-	ClaimMadeAt      string                 `json:"claim_made_at,omitempty"`
-	Items            []ClaimItem            `json:"items"`
-	Exclusions       []claims.ExclusionFact `json:"exclusions"`
-	FindingID        int64                  `json:"finding_id,omitempty"`
-	FindingCaused    bool                   `json:"finding_caused"`
-	RansomConsentBy  string                 `json:"ransom_consent_by,omitempty"`
-	RansomConsentAt  string                 `json:"ransom_consent_at,omitempty"`
-	Calculation      *claims.Result         `json:"calculation,omitempty"`
-	Payable          int64                  `json:"payable"`
-	Approved         int64                  `json:"approved"`
-	Held             int64                  `json:"held"`
-	ReserveLoss      int64                  `json:"reserve_loss"`
-	ReserveExpense   int64                  `json:"reserve_expense"`
-	Paid             int64                  `json:"paid"`
-	Recovered        int64                  `json:"recovered"`
-	DeclineCode      string                 `json:"decline_code,omitempty"`
-	DeclineNote      string                 `json:"decline_note,omitempty"`
-	OpenedBy         string                 `json:"opened_by"`
-	CreatedAt        string                 `json:"created_at"`
-	UpdatedAt        string                 `json:"updated_at"`
-	Version          int                    `json:"version"`
-	Events           []*ClaimEvent          `json:"events,omitempty"`
-	Payments         []*ClaimPayment        `json:"payments,omitempty"`
-	Recoveries       []*ClaimRecovery       `json:"recoveries,omitempty"`
-	Limits           *TermLimits            `json:"limits,omitempty"`
-	OpenFindings     []*FindingRef          `json:"open_findings,omitempty"`
-	RansomInProgress bool                   `json:"ransom_in_progress,omitempty"`
+	ID              int64                  `json:"id"`
+	Number          string                 `json:"number"`
+	IncidentID      int64                  `json:"incident_id"`
+	IncidentTitle   string                 `json:"incident_title"`
+	PolicyID        int64                  `json:"policy_id"`
+	PolicyNumber    string                 `json:"policy_number"`
+	TermNo          int                    `json:"term_no"`
+	EnterpriseID    int64                  `json:"enterprise_id"`
+	EnterpriseName  string                 `json:"enterprise_name"`
+	InsurerID       int64                  `json:"insurer_id"`
+	InsurerName     string                 `json:"insurer_name"`
+	Status          string                 `json:"status"`
+	NoticeAt        string                 `json:"notice_at"`
+	ClaimMadeAt     string                 `json:"claim_made_at,omitempty"`
+	Items           []ClaimItem            `json:"items"`
+	Exclusions      []claims.ExclusionFact `json:"exclusions"`
+	FindingID       int64                  `json:"finding_id,omitempty"`
+	FindingCaused   bool                   `json:"finding_caused"`
+	RansomConsentBy string                 `json:"ransom_consent_by,omitempty"`
+	RansomConsentAt string                 `json:"ransom_consent_at,omitempty"`
+	Calculation     *claims.Result         `json:"calculation,omitempty"`
+	Payable         int64                  `json:"payable"`
+	Approved        int64                  `json:"approved"`
+	Held            int64                  `json:"held"`
+	ReserveLoss     int64                  `json:"reserve_loss"`
+	ReserveExpense  int64                  `json:"reserve_expense"`
+	Paid            int64                  `json:"paid"`
+	Recovered       int64                  `json:"recovered"`
+	DeclineCode     string                 `json:"decline_code,omitempty"`
+	DeclineNote     string                 `json:"decline_note,omitempty"`
+	OpenedBy        string                 `json:"opened_by"`
+	CreatedAt       string                 `json:"created_at"`
+	UpdatedAt       string                 `json:"updated_at"`
+	Version         int                    `json:"version"`
+	Events          []*ClaimEvent          `json:"events,omitempty"`
+	Payments        []*ClaimPayment        `json:"payments,omitempty"`
+	Recoveries      []*ClaimRecovery       `json:"recoveries,omitempty"`
+	Limits          *TermLimits            `json:"limits,omitempty"`
+	// Terms are the terms of the policy term the claim is made on, at the
+	// occurrence: coverages, exclusion clauses, limits (GetClaim).
+	Terms            *cover.Terms  `json:"terms,omitempty"`
+	OpenFindings     []*FindingRef `json:"open_findings,omitempty"`
+	RansomInProgress bool          `json:"ransom_in_progress,omitempty"`
 }
 
 // ClaimEvent is one step of the claim's path (理赔路径).
@@ -207,7 +210,10 @@ type FindingRef struct {
 
 // ClaimFilter narrows ListClaims.
 type ClaimFilter struct {
-	Status       string
+	Status string
+	// Statuses, when Status is empty, is a set of statuses (the handler's
+	// queue: open, assessed, approved, partially paid), oldest first.
+	Statuses     []string
 	PolicyID     int64
 	IncidentID   int64
 	EnterpriseID int64
@@ -520,6 +526,11 @@ func (s *Store) GetClaim(ctx context.Context, id int64) (*Claim, error) {
 	if c.Limits, err = s.termLimits(ctx, s.read, c.PolicyID, c.TermNo); err != nil {
 		return nil, err
 	}
+	if cc, err := s.claimContextFor(ctx, s.read, c); err == nil {
+		c.Terms = cc.terms
+	} else if anbao.ErrorCode(err) == anbao.EINTERNAL {
+		return nil, err
+	}
 	for _, it := range c.Items {
 		if it.Kind == "ransom" {
 			c.RansomInProgress = true
@@ -692,7 +703,7 @@ func (s *Store) UpdateClaimItems(ctx context.Context, id int64, in ClaimItemsInp
 	})
 }
 
-func (s *Store) claimContextFor(ctx context.Context, t *tx, c *Claim) (*claimContext, error) {
+func (s *Store) claimContextFor(ctx context.Context, t dbReader, c *Claim) (*claimContext, error) {
 	inc, err := s.getIncident(ctx, t, anbao.SystemPrincipal("claims"), c.IncidentID, "")
 	if err != nil {
 		return nil, err
@@ -1140,10 +1151,19 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) (*ItemList[*Claim
 	claimScope(p, &w)
 	order := " ORDER BY c.id DESC"
 	if f.Status != "" {
-		if !contains(ClaimStatuses, f.Status) {
-			return nil, anbao.FieldError("status", "claim.status_invalid", f.Status)
+		f.Statuses = []string{f.Status}
+	}
+	if len(f.Statuses) > 0 {
+		var marks []string
+		var args []any
+		for _, st := range f.Statuses {
+			if !contains(ClaimStatuses, st) {
+				return nil, anbao.FieldError("status", "claim.status_invalid", st)
+			}
+			marks = append(marks, "?")
+			args = append(args, st)
 		}
-		w.add("c.status = ?", f.Status)
+		w.add("c.status IN ("+strings.Join(marks, ", ")+")", args...)
 		order = " ORDER BY c.id"
 	}
 	if f.PolicyID != 0 {

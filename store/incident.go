@@ -176,7 +176,7 @@ type IncidentFilter struct {
 	PolicyID     int64
 	Status       string
 	Grade        string
-	Overdue      bool // a pending statutory or notice timer past due
+	Overdue      bool // a statutory, insurer-notice or summary deadline passed and not met
 	anbao.Page
 }
 
@@ -367,6 +367,73 @@ func (s *Store) mayReportFor(ctx context.Context, db dbReader, p *anbao.Principa
 	return anbao.ErrNotFound("enterprise")
 }
 
+// MayReportFor checks that the caller may report an incident of enterprise id.
+func (s *Store) MayReportFor(ctx context.Context, id int64) error {
+	return s.mayReportFor(ctx, s.read, anbao.PrincipalFrom(ctx), id)
+}
+
+// EnterpriseRef names an enterprise.
+type EnterpriseRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// ReportableEnterprises lists the enterprises a provider may report
+// incidents for: those it is engaged on and those on whose active policy's
+// approved roster it stands.
+func (s *Store) ReportableEnterprises(ctx context.Context) ([]EnterpriseRef, error) {
+	p := anbao.PrincipalFrom(ctx)
+	if err := anbao.Authorize(p, anbao.ActIncidentReport); err != nil {
+		return nil, err
+	}
+	out := []EnterpriseRef{}
+	if p.OrgKind != anbao.KindProvider {
+		return out, nil
+	}
+	seen := map[int64]bool{}
+	add := func(q string, args ...any) error {
+		return eachRow(ctx, s.read, q, args, func(sc scanner) error {
+			var e EnterpriseRef
+			var raw string
+			if err := sc.Scan(&e.ID, &e.Name, &raw); err != nil {
+				return err
+			}
+			if seen[e.ID] {
+				return nil
+			}
+			if raw != "" {
+				var t struct {
+					Providers []int64 `json:"providers"`
+				}
+				if err := json.Unmarshal([]byte(raw), &t); err != nil {
+					return err
+				}
+				found := false
+				for _, x := range t.Providers {
+					found = found || x == p.OrgID
+				}
+				if !found {
+					return nil
+				}
+			}
+			seen[e.ID] = true
+			out = append(out, e)
+			return nil
+		})
+	}
+	if err := add(`SELECT o.id, o.name_zh, '' FROM relationships r JOIN organisations o ON o.id = r.enterprise_id
+		WHERE r.party_org_id = $1 AND r.kind = $2 AND r.ended_at = '' ORDER BY o.name_zh`, p.OrgID, string(RelEngagement)); err != nil {
+		return nil, err
+	}
+	today := s.today()
+	if err := add(`SELECT o.id, o.name_zh, g.terms FROM policies pol JOIN organisations o ON o.id = pol.enterprise_id
+		JOIN policy_segments g ON g.policy_id = pol.id WHERE pol.status = 'active' AND pol.expiry_date > $1 AND g.end_date > $1
+		AND g.terms LIKE $2 ORDER BY o.name_zh`, today, "%"+strconv.FormatInt(p.OrgID, 10)+"%"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // onRosterOf reports whether provider is on the approved roster of an
 // active policy of enterprise.
 func (s *Store) onRosterOf(ctx context.Context, db dbReader, provider, enterprise int64) (bool, error) {
@@ -534,7 +601,8 @@ func (s *Store) ReportIncident(ctx context.Context, enterpriseID int64, in Incid
 			return err
 		}
 		if route.Mandatory {
-			if err := t.startTimer(id, 0, TimerStatutory, discovered, discovered.Add(time.Duration(route.DeadlineMinutes)*time.Minute)); err != nil {
+			op := incident.OperatorType(in.OperatorType)
+			if err := t.startTimerWarn(id, 0, TimerStatutory, discovered, incident.WarnAt(discovered, op), incident.Deadline(discovered, op)); err != nil {
 				return err
 			}
 		}
@@ -671,7 +739,7 @@ func (s *Store) GetIncident(ctx context.Context, id int64) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.Dispatches, err = s.listDispatches(ctx, id); err != nil {
+	if in.Dispatches, err = s.listDispatches(ctx, in); err != nil {
 		return nil, err
 	}
 	if in.Evidence, err = s.listIncidentEvidence(ctx, id); err != nil {
@@ -717,7 +785,8 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (*ItemList[
 		w.add("i.grade = ?", f.Grade)
 	}
 	if f.Overdue {
-		w.add("EXISTS (SELECT 1 FROM timers tm WHERE tm.incident_id = i.id AND tm.state = 'expired')")
+		w.add("EXISTS (SELECT 1 FROM timers tm WHERE tm.incident_id = i.id AND tm.state = 'expired' AND tm.met_at = '' AND tm.kind IN (?, ?, ?))",
+			TimerStatutory, TimerInsurerNotice, TimerSummary)
 	}
 	list := &ItemList[*Incident]{Items: []*Incident{}}
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*)"+incidentFrom+w.String(), w.args...).Scan(&list.Total); err != nil {
@@ -748,8 +817,11 @@ func (s *Store) stepIncident(ctx context.Context, id int64, version int, action 
 		if err != nil {
 			return err
 		}
-		if p.OrgKind == anbao.KindInsurer && !p.System && action == anbao.ActIncidentReport {
-			return anbao.ErrNotFound("incident")
+		// The incident's own file (facts, statutory report, handling, summary)
+		// is the enterprise's, or the provider's that reported it on its
+		// behalf; a provider only dispatched to it responds, it does not report.
+		if action == anbao.ActIncidentReport && !p.System && p.OrgKind == anbao.KindProvider && in.ReportedByOrg != p.OrgID {
+			return anbao.Errorf(anbao.EFORBIDDEN, "error.forbidden")
 		}
 		if version != 0 && in.Version != version {
 			return anbao.Errorf(anbao.ECONFLICT, "error.version_conflict", in.Version)
@@ -808,9 +880,10 @@ func (s *Store) UpdateIncident(ctx context.Context, id int64, up IncidentUpdate)
 		route := incident.Route(incident.OperatorType(up.OperatorType), grading.Grade, provinceName(province))
 		reportDue := in.ReportDueAt
 		if route.Mandatory {
-			due := discovered.Add(time.Duration(route.DeadlineMinutes) * time.Minute)
+			op := incident.OperatorType(up.OperatorType)
+			due := incident.Deadline(discovered, op)
 			reportDue = anbao.FormatTime(due)
-			if err := t.restartTimer(id, TimerStatutory, discovered, due, in.ReportedAt != ""); err != nil {
+			if err := t.restartTimer(id, TimerStatutory, discovered, incident.WarnAt(discovered, op), due, in.ReportedAt != ""); err != nil {
 				return "", nil, err
 			}
 		} else {

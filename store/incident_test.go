@@ -271,6 +271,11 @@ func TestTimersSurviveRestart(t *testing.T) {
 			if s := strings.Join(events, ","); !strings.Contains(s, "timer_warned") || strings.Count(s, "timer_expired") != 2 {
 				t.Errorf("events %s", s)
 			}
+			overdue, err := st2.ListIncidents(as(t, st2, "ent1.admin"), store.IncidentFilter{Overdue: true})
+			must(t, err)
+			if overdue.Total != 1 {
+				t.Errorf("%d overdue incidents, want 1", overdue.Total)
+			}
 			// Meeting a duty after its deadline keeps the timer expired and marks it late.
 			got, err = st2.RecordStatutoryReport(as(t, st2, "ent1.admin"), id, store.StatutoryReportInput{ReportedAt: bj(tIncident.Add(24 * time.Hour)),
 				Channel: "12387_hotline"})
@@ -347,6 +352,28 @@ func TestDispatchLedgerCustody(t *testing.T) {
 		wantErr(t, err, anbao.EINVALID, "incident.entitlement.exceeded")
 		_, err = st.UseEntitlement(f.provAdmin, d.ID, store.UseInput{Service: "incident_response_hours", Quantity: 5, ValueFen: 9_000 * yuan})
 		wantErr(t, err, anbao.EINVALID, "incident.entitlement.value_exceeded")
+		// The dispatched provider sees what is left of the policy's services in kind,
+		// but does not act for the enterprise on its incident file.
+		pv, err := st.GetIncident(f.provAdmin, inc.ID)
+		must(t, err)
+		left := map[string]int{}
+		for _, ln := range pv.Dispatches[0].Entitlements {
+			left[ln.Service] = ln.RemainingQty
+		}
+		if left["incident_response_hours"] != 5 || left["vulnerability_scan"] != 2 {
+			t.Errorf("the provider sees %v left", left)
+		}
+		_, err = st.EndHandling(f.provAdmin, inc.ID, 0)
+		wantErr(t, err, anbao.EFORBIDDEN, "error.forbidden")
+		refs, err := st.ReportableEnterprises(f.provAdmin)
+		must(t, err)
+		onRoster := false
+		for _, r := range refs {
+			onRoster = onRoster || r.ID == f.ent
+		}
+		if !onRoster {
+			t.Errorf("prov1 stands on ent1's policy roster but may not report for it: %+v", refs)
+		}
 		l, err := st.EntitlementLedger(f.entAdmin, f.pol.ID, 0)
 		must(t, err)
 		for _, ln := range l.Lines {

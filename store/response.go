@@ -79,6 +79,9 @@ type Dispatch struct {
 	ClosedAt       string            `json:"closed_at,omitempty"`
 	Version        int               `json:"version"`
 	Usage          []*EntitlementUse `json:"usage"`
+	// Entitlements are the services in kind of the policy term the incident
+	// falls in, with what every dispatch drew: what the provider may still deliver.
+	Entitlements []LedgerLine `json:"entitlements"`
 }
 
 // EntitlementUse is one draw on a policy's service entitlements.
@@ -336,12 +339,14 @@ func (s *Store) getDispatch(ctx context.Context, db queryer, id int64) (*Dispatc
 	return d, err
 }
 
-func (s *Store) listDispatches(ctx context.Context, incidentID int64) ([]*Dispatch, error) {
+func (s *Store) listDispatches(ctx context.Context, inc *Incident) ([]*Dispatch, error) {
+	incidentID := inc.ID
 	out := []*Dispatch{}
 	byID := map[int64]*Dispatch{}
 	err := eachRow(ctx, s.read, "SELECT "+dispatchColumns+` FROM dispatches d JOIN organisations o ON o.id = d.provider_id
 		WHERE d.incident_id = $1 ORDER BY d.id`, []any{incidentID}, func(sc scanner) error {
 		d, err := scanDispatch(sc)
+		d.Entitlements = []LedgerLine{}
 		if err == nil {
 			out = append(out, d)
 			byID[d.ID] = d
@@ -352,12 +357,50 @@ func (s *Store) listDispatches(ctx context.Context, incidentID int64) ([]*Dispat
 		return nil, err
 	}
 	uses, err := s.listUsage(ctx, `incident_id = $1`, incidentID)
+	if err != nil {
+		return nil, err
+	}
 	for _, u := range uses {
 		if d := byID[u.DispatchID]; d != nil {
 			d.Usage = append(d.Usage, u)
 		}
 	}
-	return out, err
+	if len(out) == 0 || inc.PolicyID == 0 {
+		return out, nil
+	}
+	term, terms, err := s.termAt(ctx, s.read, inc.PolicyID, dayOf(inc.OccurredAt))
+	if err != nil || term == nil || terms == nil {
+		return out, err
+	}
+	used, err := s.listUsage(ctx, `policy_id = $1 AND term_no = $2`, inc.PolicyID, term.TermNo)
+	if err != nil {
+		return nil, err
+	}
+	lines := ledgerLines(terms, used)
+	for _, d := range out {
+		if d.PolicyID == inc.PolicyID {
+			d.Entitlements = lines
+		}
+	}
+	return out, nil
+}
+
+// ledgerLines totals the draws on each entitlement of terms.
+func ledgerLines(terms *cover.Terms, used []*EntitlementUse) []LedgerLine {
+	lines := []LedgerLine{}
+	for _, e := range terms.Entitlements {
+		ln := LedgerLine{Service: e.Service, Unit: e.Unit, Quantity: e.Quantity, ValueFen: e.ValueFen}
+		for _, u := range used {
+			if u.Service == e.Service {
+				ln.UsedQuantity += u.Quantity
+				ln.UsedValueFen += u.ValueFen
+			}
+		}
+		ln.RemainingQty = ln.Quantity - ln.UsedQuantity
+		ln.RemainingValue = ln.ValueFen - ln.UsedValueFen
+		lines = append(lines, ln)
+	}
+	return lines
 }
 
 func (s *Store) listUsage(ctx context.Context, cond string, args ...any) ([]*EntitlementUse, error) {
@@ -486,18 +529,7 @@ func (s *Store) EntitlementLedger(ctx context.Context, policyID int64, termNo in
 	if terms == nil {
 		return l, nil
 	}
-	for _, e := range terms.Entitlements {
-		ln := LedgerLine{Service: e.Service, Unit: e.Unit, Quantity: e.Quantity, ValueFen: e.ValueFen}
-		for _, u := range l.Entries {
-			if u.Service == e.Service {
-				ln.UsedQuantity += u.Quantity
-				ln.UsedValueFen += u.ValueFen
-			}
-		}
-		ln.RemainingQty = ln.Quantity - ln.UsedQuantity
-		ln.RemainingValue = ln.ValueFen - ln.UsedValueFen
-		l.Lines = append(l.Lines, ln)
-	}
+	l.Lines = ledgerLines(terms, l.Entries)
 	return l, nil
 }
 

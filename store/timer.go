@@ -64,21 +64,28 @@ func warnAt(start, due time.Time) time.Time {
 	return due.Add(-lead)
 }
 
-// startTimer starts a timer of kind on incident id (and dispatch, if not 0).
+// startTimer starts a timer of kind on incident id (and dispatch, if not 0)
+// that warns at warnAt(start, due).
 func (t *tx) startTimer(id, dispatch int64, kind string, start, due time.Time) error {
+	return t.startTimerWarn(id, dispatch, kind, start, warnAt(start, due), due)
+}
+
+// startTimerWarn starts a timer with its own warning instant.
+func (t *tx) startTimerWarn(id, dispatch int64, kind string, start, warn, due time.Time) error {
 	var d any
 	if dispatch != 0 {
 		d = dispatch
 	}
 	_, err := t.ExecContext(t.ctx, `INSERT INTO timers (incident_id, dispatch_id, kind, started_at, warn_at, due_at, state)
-		VALUES ($1,$2,$3,$4,$5,$6,$7)`, id, d, kind, anbao.FormatTime(start), anbao.FormatTime(warnAt(start, due)), anbao.FormatTime(due),
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, id, d, kind, anbao.FormatTime(start), anbao.FormatTime(warn), anbao.FormatTime(due),
 		TimerPending)
 	return err
 }
 
-// restartTimer gives an incident's timer of kind a new due instant (after a
-// re-grade), or starts one; met is whether the duty is already met.
-func (t *tx) restartTimer(id int64, kind string, start, due time.Time, met bool) error {
+// restartTimer gives an incident's timer of kind new warning and due
+// instants (after a re-grade), or starts one; met is whether the duty is
+// already met.
+func (t *tx) restartTimer(id int64, kind string, start, warn, due time.Time, met bool) error {
 	var n int
 	if err := t.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM timers WHERE incident_id = $1 AND kind = $2 AND state <> $3`, id, kind,
 		TimerCancelled).Scan(&n); err != nil {
@@ -86,13 +93,13 @@ func (t *tx) restartTimer(id int64, kind string, start, due time.Time, met bool)
 	}
 	if n > 0 {
 		_, err := t.ExecContext(t.ctx, `UPDATE timers SET due_at = $1, warn_at = $2 WHERE incident_id = $3 AND kind = $4 AND state IN ($5, $6)`,
-			anbao.FormatTime(due), anbao.FormatTime(warnAt(start, due)), id, kind, TimerPending, TimerWarned)
+			anbao.FormatTime(due), anbao.FormatTime(warn), id, kind, TimerPending, TimerWarned)
 		return err
 	}
 	if met {
 		return nil
 	}
-	return t.startTimer(id, 0, kind, start, due)
+	return t.startTimerWarn(id, 0, kind, start, warn, due)
 }
 
 // cancelTimers cancels an incident's open timers of kind (the duty fell away).
