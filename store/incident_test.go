@@ -613,6 +613,26 @@ func TestClaimLifecycle(t *testing.T) {
 		if c2.Status != store.ClaimOpen || c2.DeclineCode != "" {
 			t.Errorf("reopened %s %s", c2.Status, c2.DeclineCode)
 		}
+		// A lapsed policy: cancelled from a date, an incident after it has no claim on it.
+		cancelDay := f.clk.now().In(anbao.Shanghai).Format("2006-01-02")
+		_, err = st.Cancel(f.uw, f.pol.ID, store.CancelInput{EffectiveDate: cancelDay, Method: "pro_rata", ReasonCode: "insured_request", Note: "企业申请退保"})
+		must(t, err)
+		f.clk.set(f.clk.now().Add(72 * time.Hour))
+		in3 := in2
+		in3.Title = "退保后的钓鱼事件"
+		in3.OccurredAt, in3.DiscoveredAt = bj(f.clk.now().Add(-time.Hour)), bj(f.clk.now().Add(-time.Hour))
+		inc3, err := st.ReportIncident(f.entAdmin, f.ent, in3)
+		must(t, err)
+		if inc3.PolicyID != 0 {
+			t.Errorf("an incident after the cancellation was put under policy %d", inc3.PolicyID)
+		}
+		before := count(t, st, "SELECT COUNT(*) FROM claims")
+		_, err = st.OpenClaim(f.entAdmin, inc3.ID, store.ClaimInput{PolicyID: f.pol.ID, Items: []store.ClaimItem{
+			{Item: claims.Item{ID: "r", Kind: "data_restoration", Coverage: "data_restoration", Amount: 10_000 * yuan}}}})
+		wantErr(t, err, anbao.EINVALID, "claim.policy_lapsed")
+		if n := count(t, st, "SELECT COUNT(*) FROM claims"); n != before {
+			t.Errorf("a claim on a lapsed policy was written")
+		}
 		if rep, err := st.VerifyAudit(anbao.WithPrincipal(context.Background(), anbao.SystemPrincipal("test"))); err != nil || !rep.OK {
 			t.Errorf("audit chain: %+v %v", rep, err)
 		}
