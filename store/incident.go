@@ -626,12 +626,18 @@ func (s *Store) ReportIncident(ctx context.Context, enterpriseID int64, in Incid
 	return s.GetIncident(ctx, id)
 }
 
-// provinceName names a jurisdiction in Chinese for the reporting route.
+// provinceName names the province-level unit whose cyberspace
+// administration receives an ordinary operator's report (属地省级网信部门):
+// the province of a separately-planned city (宁波 → 浙江省).
 func provinceName(code string) string {
-	if j, ok := refdata.JurisdictionByCode(code); ok {
-		return j.Name("zh-CN")
+	j, ok := refdata.JurisdictionByCode(code)
+	if ok && j.Kind == refdata.KindPlanCity {
+		j, ok = refdata.JurisdictionByCode(j.Parent)
 	}
-	return ""
+	if !ok {
+		return ""
+	}
+	return j.FullNameZH
 }
 
 func boolInt(b bool) int {

@@ -13,6 +13,7 @@ import (
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/claims"
 	"github.com/anbao/anbao/incident"
+	"github.com/anbao/anbao/refdata"
 	"github.com/anbao/anbao/store"
 	"github.com/anbao/anbao/store/storetest"
 )
@@ -132,7 +133,20 @@ func TestIncidentIntake(t *testing.T) {
 			t.Errorf("report due %s, want %s (4 h after discovery for an ordinary operator)", inc.ReportDueAt, anbao.FormatTime(due))
 		}
 		if inc.Route == nil || !inc.Route.PoliceReport || inc.Route.DeadlineMinutes != 240 {
-			t.Errorf("route %+v, want 240 min and the police", inc.Route)
+			t.Fatalf("route %+v, want 240 min and the police", inc.Route)
+		}
+		// The provincial cyberspace administration where the enterprise is: a
+		// separately-planned city reports to its province's.
+		var jur string
+		if err := st.RawDB().QueryRow(`SELECT jurisdiction FROM organisations WHERE id = $1`, f.ent).Scan(&jur); err != nil {
+			t.Fatal(err)
+		}
+		j, _ := refdata.JurisdictionByCode(jur)
+		if j.Kind == refdata.KindPlanCity {
+			j, _ = refdata.JurisdictionByCode(j.Parent)
+		}
+		if got := strings.Join(inc.Route.RecipientsZH, "、"); !strings.Contains(got, j.FullNameZH) {
+			t.Errorf("recipients %s, want the cyberspace administration of %s", got, j.FullNameZH)
 		}
 		kinds := map[string]string{}
 		for _, tm := range inc.Timers {
