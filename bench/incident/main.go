@@ -34,9 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -212,24 +210,12 @@ func benchEngine(ctx context.Context, cfg config, engine, dir string) ([][]strin
 			return rows, ctx.Err()
 		}
 		lat, errs, window := loadgen.Run(ctx, cfg.load, ph.fn)
-		slices.Sort(lat)
-		n := len(lat)
-		if n == 0 {
-			return rows, fmt.Errorf("%s: no successful request (%v)", ph.name, errs)
+		row, p99, err := loadgen.Row(engine, ph.name, lat, errs, window, p99Target)
+		if err != nil {
+			return rows, err
 		}
-		p99 := harness.Percentile(lat, 0.99)
-		ok := "yes"
-		if p99 >= p99Target {
-			ok = "NO"
-		}
-		var es []string
-		for k, v := range errs {
-			es = append(es, fmt.Sprintf("%s ×%d", k, v))
-		}
-		rows = append(rows, []string{engine, ph.name, strconv.Itoa(n), fmt.Sprintf("%.0f", float64(n)/window.Seconds()),
-			harness.Ms(harness.Percentile(lat, 0.5)), harness.Ms(harness.Percentile(lat, 0.9)), harness.Ms(p99), harness.Ms(lat[n-1]), ok,
-			strings.Join(es, "; ")})
-		fmt.Printf("[%s] %s: %d requests, p99 %s\n", engine, ph.name, n, harness.Ms(p99))
+		rows = append(rows, row)
+		fmt.Printf("[%s] %s: %s requests, p99 %s\n", engine, ph.name, row[2], harness.Ms(p99))
 	}
 	fmt.Printf("[%s] grades reported: %v\n", engine, grades)
 	return rows, nil

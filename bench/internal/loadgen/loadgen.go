@@ -9,6 +9,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -120,4 +122,28 @@ func GetJSON(s *harness.Session, hc *http.Client, base, path string, v any) erro
 		return fmt.Errorf("GET %s: %d %s", path, status, b)
 	}
 	return json.Unmarshal(b, v)
+}
+
+// Row summarises a phase for the result table: engine, phase, requests,
+// requests/s, p50, p90, p99, max, whether p99 is under target, errors. It
+// sorts lat and fails when no request succeeded.
+func Row(engine, phase string, lat []time.Duration, errs map[string]int, window, target time.Duration) ([]string, time.Duration, error) {
+	slices.Sort(lat)
+	n := len(lat)
+	if n == 0 {
+		return nil, 0, fmt.Errorf("%s: no successful request (%v)", phase, errs)
+	}
+	p99 := harness.Percentile(lat, 0.99)
+	ok := "yes"
+	if p99 >= target {
+		ok = "NO"
+	}
+	var es []string
+	for k, v := range errs {
+		es = append(es, fmt.Sprintf("%s ×%d", k, v))
+	}
+	slices.Sort(es)
+	return []string{engine, phase, strconv.Itoa(n), fmt.Sprintf("%.0f", float64(n)/window.Seconds()),
+		harness.Ms(harness.Percentile(lat, 0.5)), harness.Ms(harness.Percentile(lat, 0.9)), harness.Ms(p99), harness.Ms(lat[n-1]), ok,
+		strings.Join(es, "; ")}, p99, nil
 }
