@@ -65,6 +65,9 @@ func startServerStore(t *testing.T) (string, *store.Store) {
 	if err := st.LoadDemoUnderwriting(ctx, pilot, demo.GenerateUnderwriting(pilot, as, 2026, st.Now())); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.LoadDemoIncidents(ctx, 2026); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})
 	if err != nil {
 		t.Fatal(err)

@@ -317,7 +317,7 @@ func matrixCases() []matrixCase {
 		{route: "GET /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{ent1}/questionnaire/evidence"), want: asmRead1},
 		{route: "GET /api/v1/enterprises/{id}/questionnaire/evidence", path: rp("{foreign_ent}/questionnaire/evidence"), want: asmReadForeign},
 
-		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?limit=500&action=demo.load", want: only(200, 403, userReaders...), marker: `"action":"demo.load"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?org_id={foreign_ent}&action=org.", want: only(200, 403, userReaders...), marker: `"entity_id":"{foreign_ent}"`, see: []string{"op.admin", "op.auditor"}},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", want: only(200, 403, "op.admin", "op.auditor"), marker: `"ok":true`, see: []string{"op.admin", "op.auditor"}},
 	}, append(append(append(append(append(rpCases, engagementMatrixCases()...), underwritingMatrixCases()...), policyDocMatrixCases()...), declareMatrixCases()...), incidentMatrixCases()...)...)

@@ -43,6 +43,9 @@ func newTestEnv(t *testing.T, st *store.Store, enterprises int) *testEnv {
 	if err := st.LoadDemoUnderwriting(sysCtx(), pilot, demo.GenerateUnderwriting(pilot, demo.GenerateAssessments(pilot, 11), 11, st.Now())); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.LoadDemoIncidents(sysCtx(), 11); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(st, nil, Config{Demo: true, LoginRate: 10000})
 	if err != nil {
 		t.Fatal(err)

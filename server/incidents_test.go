@@ -93,7 +93,7 @@ func (e *testEnv) incidentFixtures(f *fixtures) {
 			t.Fatal(err)
 		}
 		e.st.Now = now
-		f.vals[who.key+"_incident"], f.vals[who.key+"_dispatch"], f.vals[who.key+"_evidence"] = fmt.Sprint(inc.ID), fmt.Sprint(d.ID),
+		f.vals[who.key+"_incident"], f.vals[who.key+"_dispatch"], f.vals[who.key+"_inc_evidence"] = fmt.Sprint(inc.ID), fmt.Sprint(d.ID),
 			fmt.Sprint(inc.Evidence[0].ID)
 		f.vals[who.key+"_evidence_sha"], f.vals[who.key+"_claim"], f.vals[who.key+"_claim_no"] = hex.EncodeToString(sum[:]),
 			fmt.Sprint(c.ID), c.Number
@@ -195,13 +195,13 @@ func incidentMatrixCases() []matrixCase {
 			want: stepOwn(evidence, 409)},
 		{route: "POST /api/v1/incidents/{iid}/evidence", path: "/api/v1/incidents/{foreign_incident}/evidence?kind=log&name=x&sha256={foreign_evidence_sha}",
 			want: stepForeign(evidence)},
-		{route: "POST /api/v1/incident-evidence/{vid}/custody", path: "/api/v1/incident-evidence/{ent1_evidence}/custody",
+		{route: "POST /api/v1/incident-evidence/{vid}/custody", path: "/api/v1/incident-evidence/{ent1_inc_evidence}/custody",
 			body: `{"action":"verify","sha256":"{ent1_evidence_sha}"}`, want: statuses(403, ent, 200, prov, 409, handlers, 409)},
-		{route: "POST /api/v1/incident-evidence/{vid}/custody", path: "/api/v1/incident-evidence/{foreign_evidence}/custody",
+		{route: "POST /api/v1/incident-evidence/{vid}/custody", path: "/api/v1/incident-evidence/{foreign_inc_evidence}/custody",
 			body: `{"action":"verify","sha256":"{foreign_evidence_sha}"}`, want: stepForeign(evidence)},
-		{route: "GET /api/v1/incident-evidence/{vid}/content", path: "/api/v1/incident-evidence/{ent1_evidence}/content", want: readOwn,
+		{route: "GET /api/v1/incident-evidence/{vid}/content", path: "/api/v1/incident-evidence/{ent1_inc_evidence}/content", want: readOwn,
 			marker: "matrix evidence of ent1", see: readers},
-		{route: "GET /api/v1/incident-evidence/{vid}/content", path: "/api/v1/incident-evidence/{foreign_evidence}/content", want: readForeign},
+		{route: "GET /api/v1/incident-evidence/{vid}/content", path: "/api/v1/incident-evidence/{foreign_inc_evidence}/content", want: readForeign},
 		{route: "GET /api/v1/incidents/{iid}/report.txt", path: "/api/v1/incidents/{ent1_incident}/report.txt", want: readOwn,
 			marker: "ent1矩阵事件", see: nil},
 		{route: "GET /api/v1/incidents/{iid}/report.txt", path: "/api/v1/incidents/{ent1_incident}/report.txt", want: readOwn,

@@ -442,6 +442,9 @@ func (s *Store) OpenClaim(ctx context.Context, incidentID int64, in ClaimInput) 
 	if err != nil {
 		return nil, err
 	}
+	if skipReadBack(ctx) {
+		return &Claim{ID: id}, nil
+	}
 	return s.GetClaim(ctx, id)
 }
 
@@ -662,6 +665,10 @@ func (s *Store) stepClaim(ctx context.Context, id int64, version int, action anb
 	})
 	if err != nil {
 		return nil, err
+	}
+	if skipReadBack(ctx) {
+		// The claim's own row only (amounts, status, calculation).
+		return s.getClaim(ctx, s.read, p, id, "")
 	}
 	return s.GetClaim(ctx, id)
 }

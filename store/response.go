@@ -172,7 +172,8 @@ func (s *Store) DispatchProvider(ctx context.Context, incidentID int64, in Dispa
 		return nil, err
 	}
 	p := anbao.PrincipalFrom(ctx)
-	return s.stepIncident(ctx, incidentID, 0, anbao.ActDispatchRequest, func(t *tx, inc *Incident) (string, any, error) {
+	var id int64
+	inc, err := s.stepIncident(ctx, incidentID, 0, anbao.ActDispatchRequest, func(t *tx, inc *Incident) (string, any, error) {
 		if p.OrgKind == anbao.KindInsurer && !p.System && inc.InsurerID != p.OrgID {
 			return "", nil, anbao.ErrNotFound("incident")
 		}
@@ -214,7 +215,6 @@ func (s *Store) DispatchProvider(ctx context.Context, incidentID int64, in Dispa
 			return "", nil, anbao.Errorf(anbao.ECONFLICT, "incident.dispatch.duplicate", in.ProviderID)
 		}
 		now := s.Now()
-		var id int64
 		if err := t.QueryRowContext(ctx, `INSERT INTO dispatches (incident_id, policy_id, provider_id, mode, status, note, requested_by,
 			requested_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, incidentID, inc.PolicyID, in.ProviderID, in.Mode, DispatchRequested,
 			in.Note, p.Username, anbao.FormatTime(now)).Scan(&id); err != nil {
@@ -230,6 +230,10 @@ func (s *Store) DispatchProvider(ctx context.Context, incidentID int64, in Dispa
 		}
 		return "dispatched", map[string]any{"dispatch_id": id, "provider_id": in.ProviderID, "mode": in.Mode}, nil
 	})
+	if err == nil && skipReadBack(ctx) {
+		inc.Dispatches = []*Dispatch{{ID: id, IncidentID: incidentID}}
+	}
+	return inc, err
 }
 
 // Dispatch steps a provider takes.
@@ -663,7 +667,8 @@ func (s *Store) AddEvidence(ctx context.Context, incidentID int64, in EvidenceIn
 			return nil, anbao.FieldError("sha256", "incident.evidence.sha256_invalid", in.SHA256)
 		}
 	}
-	return s.stepIncident(ctx, incidentID, 0, anbao.ActEvidenceHandle, func(t *tx, inc *Incident) (string, any, error) {
+	var id int64
+	inc, err := s.stepIncident(ctx, incidentID, 0, anbao.ActEvidenceHandle, func(t *tx, inc *Incident) (string, any, error) {
 		if ok, err := s.incidentParty(ctx, t, inc, p.OrgID); err != nil {
 			return "", nil, err
 		} else if !ok && !p.System {
@@ -682,7 +687,6 @@ func (s *Store) AddEvidence(ctx context.Context, incidentID int64, in EvidenceIn
 		if in.Content != nil {
 			content = in.Content
 		}
-		var id int64
 		if err := t.QueryRowContext(ctx, `INSERT INTO incident_evidence (incident_id, kind, name, sha256, size, content, content_type,
 			holder_org, holder, created_by_org, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
 			incidentID, in.Kind, in.Name, in.SHA256, size, content, in.ContentType, p.OrgID, p.Username, p.OrgID, p.Username,
@@ -695,6 +699,10 @@ func (s *Store) AddEvidence(ctx context.Context, incidentID int64, in EvidenceIn
 		}
 		return "evidence_added", map[string]any{"evidence_id": id, "kind": in.Kind, "name": in.Name, "sha256": in.SHA256}, nil
 	})
+	if err == nil && skipReadBack(ctx) {
+		inc.Evidence = []*IncidentEvidence{{ID: id, IncidentID: incidentID}}
+	}
+	return inc, err
 }
 
 func (t *tx) insertCustody(evidenceID int64, sha string, e *CustodyEvent) error {

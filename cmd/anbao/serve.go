@@ -98,7 +98,12 @@ func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log inte
 	if err := st.LoadDemoUnderwriting(systemCtx(ctx, "demo"), pilot, demo.GenerateUnderwriting(pilot, as, seed, st.Now())); err != nil {
 		return false, fmt.Errorf("load demo underwriting: %w", err)
 	}
-	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "ms", time.Since(t).Milliseconds())
+	inc, err := st.LoadDemoIncidents(systemCtx(ctx, "demo"), seed)
+	if err != nil {
+		return false, fmt.Errorf("load demo incidents: %w", err)
+	}
+	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "incidents", inc.Incidents,
+		"ms", time.Since(t).Milliseconds())
 	return true, nil
 }
 
