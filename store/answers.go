@@ -506,10 +506,10 @@ func (s *Store) loadDemoAnswers(t *tx, ref func(int) int64, as []demo.Assessment
 				return err
 			}
 			raw, _ := json.Marshal(cv)
-			rows = append(rows, []any{ent, id, bank.Version, string(raw), 1, true, "demo", "2026-10-15T02:00:00Z"})
+			rows = append(rows, []any{ent, id, bank.Version, string(raw), 1, true, "demo", "2026-10-15T02:00:00.000000Z"})
 			vals[id] = cv
 		}
-		sets = append(sets, []any{ent, bank.Version, "2026-10-15T02:00:00Z"})
+		sets = append(sets, []any{ent, bank.Version, "2026-10-15T02:00:00.000000Z"})
 		// Complete questionnaires were attested by the enterprise's admin.
 		if len(bank.Missing(vals)) == 0 {
 			app := bank.Applicable(vals)
@@ -522,7 +522,7 @@ func (s *Store) loadDemoAnswers(t *tx, ref func(int) int64, as []demo.Assessment
 			raw, _ := json.Marshal(snap)
 			sum := sha256.Sum256(raw)
 			atts = append(atts, []any{ent, bank.Version, string(raw), hex.EncodeToString(sum[:]), "本单位确认以上回答真实、准确、完整。",
-				"demo", "企业管理员", "2026-10-15T03:00:00Z"})
+				"demo", "企业管理员", "2026-10-15T03:00:00.000000Z"})
 		}
 	}
 	if err := t.insertRows("answer_sets", "enterprise_id, bank_version, updated_at", sets); err != nil {

@@ -142,7 +142,7 @@ func (s *Store) LoadDemoAssessments(ctx context.Context, pilot *demo.Pilot, as [
 							errs[i] = fmt.Errorf("demo score of %d: %w", ent, err)
 							continue
 						}
-						r.ComputedAt = "2026-06-15T02:00:00Z"
+						r.ComputedAt = "2026-06-15T02:00:00.000000Z"
 						recs[per*i] = r
 					}
 					r, err := scoreRecord(ent, assess.Current().Version, ScoreMethodology, in)
@@ -274,15 +274,15 @@ func (l *demoLoader) engagement(ent, prov int64, a demo.Assessment) (int, error)
 	}
 	completed := ""
 	if status == EngCompleted {
-		completed = "2026-10-30T08:00:00Z"
+		completed = "2026-10-30T08:00:00.000000Z"
 	}
 	var eid int64
 	err := t.QueryRowContext(t.ctx, `INSERT INTO engagements (enterprise_id, provider_id, status, scope, test_types, window_start, window_end,
 		authorisation_text, authorised_by, authorised_at, requested_by, responded_at, completed_at, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14) RETURNING id`,
 		ent, prov, string(status), "互联网暴露面、边界设备及核心业务系统", "漏洞扫描, 渗透测试, 配置核查", "2026-09-01", "2026-12-31",
-		"兹授权贵司于授权期间内对本单位列明范围内的信息系统开展安全评估，测试不得影响业务连续性。", "demo", "2026-08-25T02:00:00Z",
-		"demo", "2026-08-26T02:00:00Z", completed, "2026-08-25T02:00:00Z").Scan(&eid)
+		"兹授权贵司于授权期间内对本单位列明范围内的信息系统开展安全评估，测试不得影响业务连续性。", "demo", "2026-08-25T02:00:00.000000Z",
+		"demo", "2026-08-26T02:00:00.000000Z", completed, "2026-08-25T02:00:00.000000Z").Scan(&eid)
 	if err != nil {
 		return 0, fmt.Errorf("demo engagement of %d: %w", ent, err)
 	}
@@ -300,7 +300,7 @@ func (l *demoLoader) engagement(ent, prov int64, a demo.Assessment) (int, error)
 			severity, cve_ids, cvss_vector, cvss_version, cvss_score, internet_facing, remediation, status, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)`,
 			eid, ent, prov, f.Type, f.Asset, f.Title, f.TitleEN, f.Severity, f.CVE, f.CVSS, version, score, f.InternetFacing,
-			f.Remedy, f.Status, "2026-09-20T03:00:00Z"); err != nil {
+			f.Remedy, f.Status, "2026-09-20T03:00:00.000000Z"); err != nil {
 			return 0, fmt.Errorf("demo finding %s: %w", f.Title, err)
 		}
 	}
