@@ -147,3 +147,31 @@ func Row(engine, phase string, lat []time.Duration, errs map[string]int, window,
 		harness.Ms(harness.Percentile(lat, 0.5)), harness.Ms(harness.Percentile(lat, 0.9)), harness.Ms(p99), harness.Ms(lat[n-1]), ok,
 		strings.Join(es, "; ")}, p99, nil
 }
+
+// Enterprise is a logged-in enterprise admin with its organisation's id.
+type Enterprise struct {
+	Session *harness.Session
+	ID      int64
+}
+
+// Enterprises logs in as the demo's enterprise admins ent1…entN (the server
+// allows 20 logins a minute from one address: keep n small).
+func Enterprises(hc *http.Client, base string, n int) ([]Enterprise, error) {
+	var out []Enterprise
+	for i := 1; i <= n; i++ {
+		s, err := harness.Login(hc, base, fmt.Sprintf("ent%d.admin", i))
+		if err != nil {
+			return nil, err
+		}
+		var me struct {
+			Org struct {
+				ID int64 `json:"id"`
+			} `json:"organisation"`
+		}
+		if err := GetJSON(s, hc, base, "/api/v1/me", &me); err != nil {
+			return nil, err
+		}
+		out = append(out, Enterprise{s, me.Org.ID})
+	}
+	return out, nil
+}
