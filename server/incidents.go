@@ -72,6 +72,9 @@ func (s *Server) registerIncidentAPI() {
 	s.api(route{Method: "POST", Path: "/api/v1/incidents/{iid}/notify-insurer", OpID: "notifyInsurer", Tag: tag,
 		Summary: "Notify the policy's insurer (once), with a proof of time in the history and the audit chain", Body: VersionRequest{},
 		Resp: store.Incident{}, handle: s.apiNotifyInsurer})
+	s.api(route{Method: "POST", Path: "/api/v1/incidents/{iid}/notice-received", OpID: "recordNoticeReceived", Tag: tag,
+		Summary: "The policy's insurer records a notice it received outside Anbao (hotline, email…) at the time it came, with a proof of time",
+		Body:    store.NoticeReceivedInput{}, Resp: store.Incident{}, handle: s.apiNoticeReceived})
 	s.api(route{Method: "POST", Path: "/api/v1/incidents/{iid}/statutory-report", OpID: "recordStatutoryReport", Tag: tag,
 		Summary: "Record when and through which channel the enterprise filed its statutory report (12387 or the competent authority; " +
 			"Anbao is not the statutory channel)", Body: store.StatutoryReportInput{}, Resp: store.Incident{}, handle: s.apiStatutoryReport})
@@ -236,6 +239,14 @@ func (s *Server) apiNotifyInsurer(w http.ResponseWriter, r *http.Request) (any, 
 		return nil, err
 	}
 	return s.store.NotifyInsurer(r.Context(), id, in.Version)
+}
+
+func (s *Server) apiNoticeReceived(w http.ResponseWriter, r *http.Request) (any, error) {
+	id, in, err := idBody[store.NoticeReceivedInput](r, "iid")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.RecordNoticeReceived(r.Context(), id, *in)
 }
 
 func (s *Server) apiStatutoryReport(w http.ResponseWriter, r *http.Request) (any, error) {

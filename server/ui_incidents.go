@@ -171,7 +171,7 @@ func (s *Server) registerIncidentUI() {
 	m.HandleFunc("GET /incidents/new", s.uiAuth(s.uiIncidentNew))
 	m.HandleFunc("POST /incidents/new", s.uiAuth(s.uiIncidentCreate))
 	m.HandleFunc("GET /incidents/{iid}", s.uiAuth(s.uiIncident))
-	for _, step := range []string{"update", "notify", "statutory", "end", "summary", "dispatch"} {
+	for _, step := range []string{"update", "notify", "notice", "statutory", "end", "summary", "dispatch"} {
 		m.HandleFunc("POST /incidents/{iid}/"+step, s.uiAuth(s.uiIncidentStep(step)))
 	}
 	m.HandleFunc("POST /incidents/{iid}/evidence", s.uiAuth(s.uiIncidentEvidence))
@@ -784,6 +784,10 @@ type uiIncData struct {
 	Enterprise  bool // the incident's own enterprise
 	CanReport   bool // record the statutory report, update, end handling, summary
 	CanNotify   bool
+	// CanRecordNotice: the policy's insurer records a notice it received
+	// outside Anbao; NoticeChannels are the channels it may name.
+	CanRecordNotice bool
+	NoticeChannels  []string
 	CanDispatch bool
 	CanEvidence bool
 	CanClaim    bool
@@ -840,6 +844,9 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, status int
 	notInsurer := pr.OrgKind != anbao.KindInsurer
 	d.CanReport = anbao.Can(pr, anbao.ActIncidentReport) && notInsurer
 	d.CanNotify = anbao.Can(pr, anbao.ActDispatchRequest) && notInsurer && in.PolicyID != 0 && in.InsurerNotifiedAt == ""
+	d.CanRecordNotice = anbao.Can(pr, anbao.ActClaimHandle) && pr.OrgKind == anbao.KindInsurer && pr.OrgID == in.InsurerID &&
+		in.PolicyID != 0 && in.InsurerNotifiedAt == ""
+	d.NoticeChannels = store.NoticeChannels
 	d.CanDispatch = anbao.Can(pr, anbao.ActDispatchRequest) && in.Status == store.IncidentOpen && in.PolicyID != 0 &&
 		(d.Enterprise || pr.OrgKind == anbao.KindInsurer && pr.OrgID == in.InsurerID)
 	d.CanEvidence = anbao.Can(pr, anbao.ActEvidenceHandle)
@@ -1071,6 +1078,10 @@ func (s *Server) uiIncidentStep(step string) http.HandlerFunc {
 			}
 		case "notify":
 			_, err = s.store.NotifyInsurer(ctx, id, version)
+		case "notice":
+			done = "notify"
+			_, err = s.store.RecordNoticeReceived(ctx, id, store.NoticeReceivedInput{ReceivedAt: strings.TrimSpace(form.Get("received_at")),
+				Channel: form.Get("channel"), Version: version})
 		case "statutory":
 			_, err = s.store.RecordStatutoryReport(ctx, id, store.StatutoryReportInput{ReportedAt: strings.TrimSpace(form.Get("reported_at")),
 				Channel: form.Get("channel"), Reference: form.Get("reference"), Version: version})

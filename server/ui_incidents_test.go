@@ -542,3 +542,26 @@ func TestUIIncidentDeadlineText(t *testing.T) {
 		t.Errorf("no deadline: %+v", d)
 	}
 }
+
+// TestUIIncidentNoticeReceived: the insurer's claims handler records a
+// notice that came by its hotline; a time in the future is refused on the form.
+func TestUIIncidentNoticeReceived(t *testing.T) {
+	e := newTestEnv(t, storetest.Open(t, store.SQLite), 40)
+	ins1, ent1 := mustID(t, e.userOrg("ins1.claims")), mustID(t, e.userOrg("ent1.admin"))
+	prov1, prov2 := mustID(t, e.userOrg("prov1.admin")), mustID(t, e.userOrg("prov2.admin"))
+	pol := e.incUIPolicy(ins1, ent1, prov1, prov2)
+	form := incFNOL(e.st.Now(), pol.ID)
+	form.Del("notify_insurer")
+	id := e.incReportUI("ent1.admin", form)
+	path := fmt.Sprintf("/incidents/%d", id)
+	qtSee(t, e.as("ins1.claims", "GET", path, ""), 200, "handler", `id="notice-form"`)
+	qtNotSee(t, e.as("ent1.admin", "GET", path, ""), "insured", `id="notice-form"`)
+	now := e.st.Now().In(anbao.Shanghai)
+	qtSee(t, e.qtForm("ins1.claims", path+"/notice", url.Values{"version": {"1"}, "channel": {"hotline"},
+		"received_at": {now.Add(2 * time.Hour).Format("2006-01-02T15:04")}}), http.StatusBadRequest, "future notice", `id="err-notice-received_at"`)
+	if rec := e.qtForm("ins1.claims", path+"/notice", url.Values{"version": {"1"}, "channel": {"hotline"},
+		"received_at": {now.Format("2006-01-02T15:04")}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("record the notice: %d %.2000s", rec.Code, rec.Body)
+	}
+	qtSee(t, e.as("ent1.admin", "GET", path, ""), 200, "notified", `id="notice-done"`, `id="notice-proof"`)
+}

@@ -612,7 +612,7 @@ func (s *Store) ReportIncident(ctx context.Context, enterpriseID int64, in Incid
 				return err
 			}
 			if in.NotifyInsurer {
-				if err := t.notifyInsurer(id, policyID, now); err != nil {
+				if err := t.notifyInsurer(id, policyID, now, "anbao"); err != nil {
 					return err
 				}
 			}
@@ -684,7 +684,7 @@ func (t *tx) incidentEvent(id int64, kind string, detail any) error {
 // notifyInsurer records the insurer's notice with a proof of time: the
 // SHA-256 of the incident, the policy and the instant, kept in the event and
 // the audit chain.
-func (t *tx) notifyInsurer(id, policyID int64, at time.Time) error {
+func (t *tx) notifyInsurer(id, policyID int64, at time.Time, channel string) error {
 	var number string
 	var insurer int64
 	if err := t.QueryRowContext(t.ctx, `SELECT number, insurer_id FROM policies WHERE id = $1`, policyID).Scan(&number, &insurer); err != nil {
@@ -699,11 +699,11 @@ func (t *tx) notifyInsurer(id, policyID int64, at time.Time) error {
 	if err := t.meetTimers(id, 0, TimerInsurerNotice, at); err != nil {
 		return err
 	}
-	if err := t.incidentEvent(id, "insurer_notified", map[string]any{"policy_number": number, "insurer_id": insurer, "proof": proof}); err != nil {
+	detail := map[string]any{"policy_number": number, "insurer_id": insurer, "proof": proof, "channel": channel, "notified_at": atS}
+	if err := t.incidentEvent(id, "insurer_notified", detail); err != nil {
 		return err
 	}
-	return t.audit(auditChange{"incident.notify_insurer", "incident", id, insurer, nil, map[string]any{"policy_number": number,
-		"notified_at": atS, "proof": proof}})
+	return t.audit(auditChange{"incident.notify_insurer", "incident", id, insurer, nil, detail})
 }
 
 // getIncident reads incident id within p's scope.
@@ -941,7 +941,51 @@ func (s *Store) NotifyInsurer(ctx context.Context, id int64, version int) (*Inci
 		if in.InsurerNotifiedAt != "" {
 			return "", nil, anbao.Errorf(anbao.ECONFLICT, "incident.already_notified", in.InsurerNotifiedAt)
 		}
-		return "", nil, t.notifyInsurer(id, in.PolicyID, s.Now())
+		return "", nil, t.notifyInsurer(id, in.PolicyID, s.Now(), "anbao")
+	})
+}
+
+// NoticeChannels are how an insurer may have received notice of an
+// incident outside Anbao.
+var NoticeChannels = []string{"hotline", "email", "app", "agent", "letter"}
+
+// NoticeReceivedInput is a notice the insurer received outside Anbao.
+type NoticeReceivedInput struct {
+	ReceivedAt string `json:"received_at"`
+	Channel    string `json:"channel"`
+	Version    int    `json:"version"`
+}
+
+// RecordNoticeReceived lets the insurer of the incident's policy record a
+// notice it received outside Anbao (its claims hotline, an email…), at the
+// time it was received, with the same proof of time as a notice through
+// Anbao. It meets the insurer-notice timer at that time (late if it was).
+func (s *Store) RecordNoticeReceived(ctx context.Context, id int64, in NoticeReceivedInput) (*Incident, error) {
+	if err := anbao.Authorize(anbao.PrincipalFrom(ctx), anbao.ActClaimHandle); err != nil {
+		return nil, err
+	}
+	at, err := parseInstant("received_at", in.ReceivedAt)
+	if err != nil {
+		return nil, err
+	}
+	if at.After(s.Now().Add(maxSkew)) {
+		return nil, anbao.FieldError("received_at", "incident.time_future", in.ReceivedAt)
+	}
+	if !contains(NoticeChannels, in.Channel) {
+		return nil, anbao.FieldError("channel", "incident.channel_unknown", in.Channel)
+	}
+	return s.stepIncident(ctx, id, in.Version, anbao.ActClaimHandle, func(t *tx, inc *Incident) (string, any, error) {
+		p := anbao.PrincipalFrom(ctx)
+		if !p.System && (inc.PolicyID == 0 || inc.InsurerID != p.OrgID) {
+			return "", nil, anbao.ErrNotFound("incident")
+		}
+		if inc.InsurerNotifiedAt != "" {
+			return "", nil, anbao.Errorf(anbao.ECONFLICT, "incident.already_notified", inc.InsurerNotifiedAt)
+		}
+		if anbao.FormatTime(at) < inc.OccurredAt {
+			return "", nil, anbao.FieldError("received_at", "incident.notice_before_occurrence", in.ReceivedAt)
+		}
+		return "", nil, t.notifyInsurer(id, inc.PolicyID, at, in.Channel)
 	})
 }
 

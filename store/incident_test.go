@@ -742,3 +742,44 @@ func TestConcurrentPayments(t *testing.T) {
 		}
 	})
 }
+
+// TestNoticeReceived: the policy's insurer records a notice it received by
+// its hotline; the notice timer is met at that time, late if it was.
+func TestNoticeReceived(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		f := newIncFixture(t, st)
+		inc, err := st.ReportIncident(f.entAdmin, f.ent, f.fnol()) // no notice through Anbao
+		must(t, err)
+		if inc.InsurerNotifiedAt != "" {
+			t.Fatalf("notified at %s", inc.InsurerNotifiedAt)
+		}
+		for _, c := range []struct {
+			ctx       context.Context
+			in        store.NoticeReceivedInput
+			code, key string
+		}{
+			{f.claims, store.NoticeReceivedInput{ReceivedAt: bj(tIncident.Add(time.Hour)), Channel: "hotline"}, anbao.EINVALID, "incident.time_future"},
+			{f.claims, store.NoticeReceivedInput{ReceivedAt: bj(tIncident.Add(-4 * time.Hour)), Channel: "hotline"}, anbao.EINVALID,
+				"incident.notice_before_occurrence"},
+			{f.claims, store.NoticeReceivedInput{ReceivedAt: bj(tIncident), Channel: "pigeon"}, anbao.EINVALID, "incident.channel_unknown"},
+			{f.entAdmin, store.NoticeReceivedInput{ReceivedAt: bj(tIncident), Channel: "hotline"}, anbao.EFORBIDDEN, "error.forbidden"},
+			{f.ins2cl, store.NoticeReceivedInput{ReceivedAt: bj(tIncident), Channel: "hotline"}, anbao.ENOTFOUND, "error.not_found"},
+		} {
+			_, err := st.RecordNoticeReceived(c.ctx, inc.ID, c.in)
+			wantErr(t, err, c.code, c.key)
+		}
+		got, err := st.RecordNoticeReceived(f.claims, inc.ID, store.NoticeReceivedInput{ReceivedAt: bj(tIncident.Add(-30 * time.Minute)),
+			Channel: "hotline"})
+		must(t, err)
+		if got.InsurerNotifiedAt != anbao.FormatTime(tIncident.Add(-30*time.Minute)) {
+			t.Errorf("notified at %s", got.InsurerNotifiedAt)
+		}
+		for _, tm := range got.Timers {
+			if tm.Kind == store.TimerInsurerNotice && (tm.State != store.TimerMet || tm.Late) {
+				t.Errorf("notice timer %+v, want met on time", tm)
+			}
+		}
+		_, err = st.RecordNoticeReceived(f.claims, inc.ID, store.NoticeReceivedInput{ReceivedAt: bj(tIncident), Channel: "email"})
+		wantErr(t, err, anbao.ECONFLICT, "incident.already_notified")
+	})
+}
