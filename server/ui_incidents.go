@@ -781,16 +781,16 @@ type uiIncData struct {
 	Insurer    string
 	Table      *incident.Table
 	// What the reader may do.
-	Enterprise  bool // the incident's own enterprise
-	CanReport   bool // record the statutory report, update, end handling, summary
-	CanNotify   bool
+	Enterprise bool // the incident's own enterprise
+	CanReport  bool // record the statutory report, update, end handling, summary
+	CanNotify  bool
 	// CanRecordNotice: the policy's insurer records a notice it received
 	// outside Anbao; NoticeChannels are the channels it may name.
 	CanRecordNotice bool
 	NoticeChannels  []string
-	CanDispatch bool
-	CanEvidence bool
-	CanClaim    bool
+	CanDispatch     bool
+	CanEvidence     bool
+	CanClaim        bool
 	// Form options.
 	Providers      []uiOption
 	Services       []string
