@@ -174,6 +174,7 @@ func parseProductForm(f url.Values) (store.ProductInput, *prodFormMap, error) {
 	d.MinRetention = pf.money("min_retention", false)
 	d.TermMonths = pf.integer("term_months", true)
 	d.QuoteValidDays = pf.integer("quote_valid_days", true)
+	d.NoticeHours = pf.integer("notice_hours", false)
 	d.Coverages, d.Exclusions, d.Providers, d.Entitlements, d.Contingencies =
 		[]cover.Coverage{}, []cover.ClauseRef{}, []int64{}, []cover.Entitlement{}, []cover.ContingencyTemplate{}
 	for _, k := range cover.Kinds {
@@ -454,6 +455,9 @@ func prodFormValues(pr *store.Product, regNo string, d *cover.Definition, c *rat
 	v.Set("min_retention", y(d.MinRetention))
 	v.Set("term_months", strconv.Itoa(d.TermMonths))
 	v.Set("quote_valid_days", strconv.Itoa(d.QuoteValidDays))
+	if d.NoticeHours != 0 {
+		v.Set("notice_hours", strconv.Itoa(d.NoticeHours))
+	}
 	for _, c := range d.Coverages {
 		p := "cov." + c.Code + "."
 		v.Set(p+"on", "on")

@@ -149,6 +149,7 @@ func TestUIProductDesigner(t *testing.T) {
 			{"rt.band.1", "两千万", "rt.band.1", "不是有效金额"},
 			{"rt.ilf.2.factor", "0.75x", "rt.ilf.2.factor", "不是有效的系数"},
 			{"term_months", "十二", "term_months", "不是有效的整数"},
+			{"notice_hours", "721", "notice_hours", "出险通知时限应为 1 至 720 小时"},
 			{"rating_json", "{", "rating_json", "JSON 格式有误"},
 			{"rating_json", `{"base_rates": []}`, "rating_json", "在上方表格中编辑"},
 			// The store's errors, on the input that carries the field.
@@ -408,6 +409,7 @@ func TestUIProductFormRoundTrip(t *testing.T) {
 	def, cfg := rating.SeedDefinition(), rating.SeedConfig()
 	def.Exclusions = []cover.ClauseRef{}
 	def.Providers = []int64{7, 9}
+	def.NoticeHours = 48
 	v := prodFormValues(nil, prodRegNo, def, cfg)
 	v.Set("code", "RT")
 	in, _, err := parseProductForm(v)
@@ -510,7 +512,7 @@ func TestUIProductI18nFamilies(t *testing.T) {
 			"trigger", "reporting_days", "defence_inside", "unit", "quantity", "value", "kind", "text_zh", "text_en", "due_days", "amount",
 			"factor", "rt_ref_limit", "rt_ref_retention", "rt_default_class", "rt_table", "rt_ilf", "rt_ret", "code", "name_zh", "name_en",
 			"registration_no", "type", "security_product", "min_limit", "max_limit", "min_retention", "term_months", "quote_valid_days",
-			"coverages", "providers", "rating_json"},
+			"notice_hours", "coverages", "providers", "rating_json"},
 	}
 	for _, pt := range cover.ProductTypes {
 		fam["ui.prod.type."] = append(fam["ui.prod.type."], string(pt))
