@@ -32,11 +32,6 @@ type IncidentCatalog struct {
 	RecoverySources []string            `json:"recovery_sources"`
 }
 
-// DispatchStepRequest is a provider's step.
-type DispatchStepRequest struct {
-	store.DispatchStepInput
-}
-
 // ConsentRequest records ransom consent.
 type ConsentRequest struct {
 	Note    string `json:"note"`

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/claims"
@@ -313,7 +313,7 @@ func (s *Store) loadClaimContext(ctx context.Context, db dbReader, inc *Incident
 			return nil, err
 		}
 	}
-	if term == nil || terms == nil || (term.Status == PolicyCancelled && term.CancelledDate <= day) {
+	if !inForce(term, terms, day) {
 		return nil, anbao.FieldError("policy_id", "claim.policy_lapsed", day)
 	}
 	return &claimContext{term: term, terms: terms, inc: inc, notice: notice}, nil
@@ -526,12 +526,13 @@ func (s *Store) GetClaim(ctx context.Context, id int64) (*Claim, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Limits, err = s.termLimits(ctx, s.read, c.PolicyID, c.TermNo); err != nil {
-		return nil, err
-	}
-	if cc, err := s.claimContextFor(ctx, s.read, c); err == nil {
+	cc, err := s.claimContextFor(ctx, s.read, c)
+	if err == nil {
 		c.Terms = cc.terms
 	} else if anbao.ErrorCode(err) == anbao.EINTERNAL {
+		return nil, err
+	}
+	if c.Limits, err = s.termLimits(ctx, s.read, c.PolicyID, c.TermNo, c.Terms); err != nil {
 		return nil, err
 	}
 	for _, it := range c.Items {
@@ -541,7 +542,9 @@ func (s *Store) GetClaim(ctx context.Context, id int64) (*Claim, error) {
 	}
 	if p.System || p.OrgKind == anbao.KindInsurer {
 		var occurred string
-		if err := s.read.QueryRowContext(ctx, `SELECT occurred_at FROM incidents WHERE id = $1`, c.IncidentID).Scan(&occurred); err != nil {
+		if cc != nil {
+			occurred = cc.inc.OccurredAt
+		} else if err := s.read.QueryRowContext(ctx, `SELECT occurred_at FROM incidents WHERE id = $1`, c.IncidentID).Scan(&occurred); err != nil {
 			return nil, err
 		}
 		if c.OpenFindings, err = s.findingsOpenAt(ctx, s.read, c.EnterpriseID, occurred, 0); err != nil {
@@ -571,16 +574,22 @@ func (s *Store) findingsOpenAt(ctx context.Context, db dbReader, enterprise int6
 	return out, err
 }
 
-// termLimits reads a term's limits and erosion.
-func (s *Store) termLimits(ctx context.Context, db dbReader, policyID int64, termNo int) (*TermLimits, error) {
-	segs, err := s.listSegments(ctx, db, policyID)
-	if err != nil {
-		return nil, err
-	}
+// termLimits reads a term's limits and erosion: the aggregate of terms (the
+// claim's, those payments are checked against) or, when the claim has none
+// (its policy lapsed since), of the term's last segment.
+func (s *Store) termLimits(ctx context.Context, db dbReader, policyID int64, termNo int, terms *cover.Terms) (*TermLimits, error) {
 	l := &TermLimits{CoveragePaid: map[string]int64{}}
-	for _, g := range segs {
-		if g.TermNo == termNo && g.Terms != nil {
-			l.AggregateLimit = g.Terms.AggregateLimit
+	if terms != nil {
+		l.AggregateLimit = terms.AggregateLimit
+	} else {
+		segs, err := s.listSegments(ctx, db, policyID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range segs {
+			if g.TermNo == termNo && g.Terms != nil {
+				l.AggregateLimit = g.Terms.AggregateLimit
+			}
 		}
 	}
 	u, err := readErosion(ctx, db, policyID, termNo, "")
@@ -913,7 +922,7 @@ func (s *Store) ApproveClaim(ctx context.Context, id int64, note string, version
 	})
 }
 
-// ErrPaymentDuplicate marks a payment key used before on the claim.
+// paymentKeyMax bounds a payment's key.
 const paymentKeyMax = 100
 
 // PayClaim pays part or the rest of the approved amount. See the type's
@@ -1049,7 +1058,7 @@ func (s *Store) RecordRecovery(ctx context.Context, id int64, in RecoveryInput) 
 	if in.Amount <= 0 || in.Amount > cover.MaxAmount {
 		return nil, anbao.FieldError("amount", "claim.amount_range", in.Amount)
 	}
-	if !contains(RecoverySources, in.Source) {
+	if !slices.Contains(RecoverySources, in.Source) {
 		return nil, anbao.FieldError("source", "claim.recovery_source", in.Source)
 	}
 	note, err := trimText("note", in.Note, 0, 1000)
@@ -1083,7 +1092,7 @@ func (s *Store) DeclineClaim(ctx context.Context, id int64, in DeclineInput) (*C
 	if err := anbao.Authorize(anbao.PrincipalFrom(ctx), anbao.ActClaimHandle); err != nil {
 		return nil, err
 	}
-	if !contains(DeclineReasons, in.Code) {
+	if !slices.Contains(DeclineReasons, in.Code) {
 		return nil, anbao.FieldError("code", "claim.decline_reason", in.Code)
 	}
 	note, err := trimText("note", in.Note, 5, 2000)
@@ -1164,7 +1173,7 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) (*ItemList[*Claim
 		var marks []string
 		var args []any
 		for _, st := range f.Statuses {
-			if !contains(ClaimStatuses, st) {
+			if !slices.Contains(ClaimStatuses, st) {
 				return nil, anbao.FieldError("status", "claim.status_invalid", st)
 			}
 			marks = append(marks, "?")
@@ -1197,5 +1206,3 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter) (*ItemList[*Claim
 	})
 	return list, err
 }
-
-var _ = time.Now

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -971,7 +972,7 @@ func (s *Store) RecordNoticeReceived(ctx context.Context, id int64, in NoticeRec
 	if at.After(s.Now().Add(maxSkew)) {
 		return nil, anbao.FieldError("received_at", "incident.time_future", in.ReceivedAt)
 	}
-	if !contains(NoticeChannels, in.Channel) {
+	if !slices.Contains(NoticeChannels, in.Channel) {
 		return nil, anbao.FieldError("channel", "incident.channel_unknown", in.Channel)
 	}
 	return s.stepIncident(ctx, id, in.Version, anbao.ActClaimHandle, func(t *tx, inc *Incident) (string, any, error) {
@@ -1002,7 +1003,7 @@ func (s *Store) RecordStatutoryReport(ctx context.Context, id int64, in Statutor
 	if at.After(s.Now().Add(maxSkew)) {
 		return nil, anbao.FieldError("reported_at", "incident.time_future", in.ReportedAt)
 	}
-	if !contains(ReportChannels, in.Channel) {
+	if !slices.Contains(ReportChannels, in.Channel) {
 		return nil, anbao.FieldError("channel", "incident.channel_unknown", in.Channel)
 	}
 	if in.Reference, err = trimText("reference", in.Reference, 0, 100); err != nil {
@@ -1074,7 +1075,7 @@ func (s *Store) SubmitSummary(ctx context.Context, id int64, in SummaryInput) (*
 		}
 		*f.v = v
 	}
-	if in.Channel != "" && !contains(ReportChannels, in.Channel) {
+	if in.Channel != "" && !slices.Contains(ReportChannels, in.Channel) {
 		return nil, anbao.FieldError("channel", "incident.channel_unknown", in.Channel)
 	}
 	at := s.Now()
@@ -1107,13 +1108,4 @@ func (s *Store) SubmitSummary(ctx context.Context, id int64, in SummaryInput) (*
 		}
 		return "summary_submitted", map[string]any{"submitted_at": in.SubmittedAt, "channel": in.Channel}, nil
 	})
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

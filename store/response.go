@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,6 +149,12 @@ func (s *Store) termAt(ctx context.Context, db dbReader, policyID int64, day str
 	return term, termsAt(segs, day, termNo), nil
 }
 
+// inForce reports whether a term found by termAt covered day: it exists and
+// was not cancelled on or before it.
+func inForce(term *PolicyTerm, terms *cover.Terms, day string) bool {
+	return term != nil && terms != nil && !(term.Status == PolicyCancelled && term.CancelledDate <= day)
+}
+
 func dayOf(instant string) string {
 	t, err := anbao.ParseTime(instant)
 	if err != nil {
@@ -187,7 +193,7 @@ func (s *Store) DispatchProvider(ctx context.Context, incidentID int64, in Dispa
 		if err != nil {
 			return "", nil, err
 		}
-		if term == nil || terms == nil || term.Status == PolicyCancelled && term.CancelledDate <= dayOf(inc.OccurredAt) {
+		if !inForce(term, terms, dayOf(inc.OccurredAt)) {
 			return "", nil, anbao.Errorf(anbao.ECONFLICT, "incident.policy_not_in_force", inc.PolicyNumber)
 		}
 		approved := false
@@ -634,7 +640,7 @@ func (s *Store) AddEvidence(ctx context.Context, incidentID int64, in EvidenceIn
 		return nil, err
 	}
 	p := anbao.PrincipalFrom(ctx)
-	if !contains(EvidenceKinds, in.Kind) {
+	if !slices.Contains(EvidenceKinds, in.Kind) {
 		return nil, anbao.FieldError("kind", "incident.evidence.kind_unknown", in.Kind)
 	}
 	var err error
@@ -649,7 +655,7 @@ func (s *Store) AddEvidence(ctx context.Context, incidentID int64, in EvidenceIn
 	}
 	in.ContentType = "application/octet-stream"
 	if in.Content != nil {
-		if ct, _, _ := strings.Cut(http.DetectContentType(in.Content), ";"); contains(EvidenceTypes, ct) {
+		if ct, _, _ := strings.Cut(http.DetectContentType(in.Content), ";"); slices.Contains(EvidenceTypes, ct) {
 			in.ContentType = ct
 		}
 	}
@@ -722,7 +728,7 @@ func (s *Store) RecordCustody(ctx context.Context, evidenceID int64, in CustodyI
 	if err := anbao.Authorize(p, anbao.ActEvidenceHandle); err != nil {
 		return nil, err
 	}
-	if !contains(CustodyActions, in.Action) {
+	if !slices.Contains(CustodyActions, in.Action) {
 		return nil, anbao.FieldError("action", "incident.evidence.action_unknown", in.Action)
 	}
 	var err error
@@ -760,8 +766,7 @@ func (s *Store) RecordCustody(ctx context.Context, evidenceID int64, in CustodyI
 			return "", nil, anbao.FieldError("sha256", "incident.evidence.hash_mismatch", in.SHA256, sha)
 		}
 		if in.Action == "transfer" && in.ToOrg != 0 {
-			inc2 := *inc
-			if ok, err := s.incidentParty(ctx, t, &inc2, in.ToOrg); err != nil {
+			if ok, err := s.incidentParty(ctx, t, inc, in.ToOrg); err != nil {
 				return "", nil, err
 			} else if !ok {
 				return "", nil, anbao.FieldError("to_org", "incident.evidence.recipient_not_party", in.ToOrg)
@@ -863,5 +868,3 @@ func (s *Store) EvidenceContent(ctx context.Context, evidenceID int64) (name, co
 	}
 	return name, contentType, data, nil
 }
-
-var _ = json.Marshal
