@@ -59,6 +59,20 @@ const (
 	ActClaimRead       Action = "claim.read"       // claims: the insured its own, the insurer its own
 	ActClaimOpen       Action = "claim.open"       // open a claim from an incident, add and edit loss items
 	ActClaimHandle     Action = "claim.handle"     // calculate, reserve, approve, pay, decline, reopen, record recoveries and ransom consent
+	// Pilot administration and supervision (issue #7).
+	ActPilotRead         Action = "pilot.read"         // batches, the published catalogue, published cases; plans and projects within scope
+	ActBatchManage       Action = "batch.manage"       // create, open, close pilot batches (the operator and national regulators)
+	ActPlanSubmit        Action = "plan.submit"        // draft, submit, withdraw a service plan led by the own organisation
+	ActPlanRecommend     Action = "plan.recommend"     // a local regulator recommends (ranks, comments on) plans of its jurisdiction
+	ActReviewAssign      Action = "review.assign"      // assign expert reviewers, record their affiliations, decide, publish the catalogue
+	ActPlanReview        Action = "plan.review"        // an expert scores a plan assigned to them against the rubric
+	ActProjectRegister   Action = "project.register"   // register a pilot project against a catalogue plan, keep its milestones
+	ActProjectReport     Action = "project.report"     // fill and submit the periodic reports of a project one belongs to
+	ActReportAcknowledge Action = "report.acknowledge" // a regulator acknowledges a periodic report within its jurisdiction
+	ActCaseSubmit        Action = "case.submit"        // submit a good practice or typical case
+	ActCaseReview        Action = "case.review"        // review, select and publish cases (the operator and national regulators)
+	ActStatsRead         Action = "stats.read"         // supervision dashboards: regulators within jurisdiction, insurers their own book
+	ActRetailDeclare     Action = "retail.declare"     // an insurer declares its retail-line (e.g. anti-fraud) aggregates by month
 )
 
 // writeActions change state; a read-scoped API token may not perform them.
@@ -72,6 +86,9 @@ var writeActions = map[Action]bool{
 	ActPolicyManage: true, ActPolicyDeclare: true, ActRiskNotice: true, ActMandateManage: true, ActQuoteBroker: true,
 	ActIncidentReport: true, ActDispatchRequest: true, ActDispatchRespond: true, ActEvidenceHandle: true,
 	ActClaimOpen: true, ActClaimHandle: true,
+	ActBatchManage: true, ActPlanSubmit: true, ActPlanRecommend: true, ActReviewAssign: true, ActPlanReview: true,
+	ActProjectRegister: true, ActProjectReport: true, ActReportAcknowledge: true, ActCaseSubmit: true, ActCaseReview: true,
+	ActRetailDeclare: true,
 }
 
 // IsWrite reports whether a changes state.
@@ -220,6 +237,37 @@ var Permissions = map[Action]map[OrgKind][]Role{
 	// insured's notice too.
 	ActClaimOpen:   {KindEnterprise: {RoleAdmin}, KindInsurer: {RoleAdmin, RoleClaimsHandler}},
 	ActClaimHandle: {KindInsurer: {RoleAdmin, RoleClaimsHandler}},
+	// The pilot (issue #7). Batches, the published catalogue and published
+	// cases are open to every logged-in user; the store scopes plans (their
+	// consortium, the lead's local regulator after submission, assigned
+	// experts, national bodies) and projects (their members and regulators).
+	ActPilotRead: {
+		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,
+		KindProvider: everyone, KindEnterprise: everyone,
+	},
+	// The operator runs batches with the national regulators; the store
+	// refuses a local regulator.
+	ActBatchManage: {KindOperator: {RoleAdmin}, KindRegulator: {RoleAdmin}},
+	// Service institutions lead consortia: insurers (with reinsurers,
+	// intermediaries, insurtechs) and security providers (with telecom
+	// operators, testing bodies, forensic institutions).
+	ActPlanSubmit:        {KindInsurer: {RoleAdmin, RoleUnderwriter}, KindProvider: {RoleAdmin}},
+	ActPlanRecommend:     {KindRegulator: {RoleAdmin}},
+	ActReviewAssign:      {KindOperator: {RoleAdmin}},
+	ActPlanReview:        {KindOperator: {RoleReviewer}},
+	ActProjectRegister:   {KindRegulator: {RoleAdmin}, KindInsurer: {RoleAdmin, RoleUnderwriter}, KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin}},
+	ActProjectReport:     {KindRegulator: {RoleAdmin, RoleAnalyst}, KindInsurer: {RoleAdmin, RoleUnderwriter, RoleAnalyst}, KindProvider: {RoleAdmin, RoleAnalyst}, KindEnterprise: {RoleAdmin}},
+	ActReportAcknowledge: {KindRegulator: {RoleAdmin, RoleAnalyst}},
+	ActCaseSubmit:        {KindRegulator: {RoleAdmin}, KindInsurer: {RoleAdmin}, KindProvider: {RoleAdmin}, KindEnterprise: {RoleAdmin}},
+	ActCaseReview:        {KindOperator: {RoleAdmin, RoleReviewer}, KindRegulator: {RoleAdmin}},
+	// Dashboards: regulators everything within their jurisdiction, the
+	// operator everything; an insurer sees its own book only, never another
+	// insurer's figures; the loss ratio is for regulators and the operator.
+	ActStatsRead: {
+		KindOperator: {RoleAdmin, RoleAnalyst, RoleAuditor}, KindRegulator: everyone,
+		KindInsurer: {RoleAdmin, RoleUnderwriter, RoleAnalyst},
+	},
+	ActRetailDeclare: {KindInsurer: {RoleAdmin, RoleUnderwriter}},
 	// Not a write action: a read-scoped token may simulate.
 	ActQuantRun: {
 		KindOperator: everyone, KindRegulator: everyone, KindInsurer: everyone,

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -323,6 +324,10 @@ func matrixCases() []matrixCase {
 	}, append(append(append(append(append(rpCases, engagementMatrixCases()...), underwritingMatrixCases()...), policyDocMatrixCases()...), declareMatrixCases()...), incidentMatrixCases()...)...)
 }
 
+func pilotMatrixCases() []matrixCase {
+	return slices.Concat(pilotPlanMatrixCases(), pilotProjectMatrixCases(), statsMatrixCases(), exportMatrixCases())
+}
+
 func TestAccessMatrix(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
 		e := newTestEnv(t, st, 600)
@@ -334,9 +339,13 @@ func TestAccessMatrix(t *testing.T) {
 		e.engagementFixtures(f)
 		e.underwritingFixtures(f)
 		e.incidentFixtures(f)
+		e.pilotPlanFixtures(f)
+		e.pilotProjectFixtures(f)
+		e.statsFixtures(f)
+		e.exportFixtures(f)
 
 		covered := map[string]bool{}
-		for _, c := range matrixCases() {
+		for _, c := range append(matrixCases(), pilotMatrixCases()...) {
 			covered[c.route] = true
 			for _, role := range matrixRoles {
 				user := f.username(role)

@@ -127,6 +127,10 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	s.registerUnderwritingAPI()
 	s.registerDeclareAPI()
 	s.registerIncidentAPI()
+	s.registerPilotPlanAPI()
+	s.registerPilotProjectAPI()
+	s.registerStatsAPI()
+	s.registerExportAPI()
 	s.registerUI()
 	s.registerQuantUI()
 	s.registerProductUI()
@@ -153,6 +157,11 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	if err := s.registerEngagementUI(); err != nil {
 		return nil, err
+	}
+	for _, reg := range []func() error{s.registerPilotPlanUI, s.registerPilotProjectUI, s.registerStatsUI, s.registerExportUI} {
+		if err := reg(); err != nil {
+			return nil, err
+		}
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
@@ -211,6 +220,7 @@ func (s *Server) Maintain(ctx context.Context) {
 	timers := time.NewTicker(30 * time.Second)
 	defer timers.Stop()
 	s.fireTimers(ctx)
+	s.pilotHousekeeping(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -226,6 +236,7 @@ func (s *Server) Maintain(ctx context.Context) {
 			} else if rep != nil && rep.Expired+int64(rep.Notices+rep.Renewed+rep.Referred) > 0 {
 				s.log.Info("watch policies", "expired", rep.Expired, "notices", rep.Notices, "renewed", rep.Renewed, "referred", rep.Referred)
 			}
+			s.pilotHousekeeping(ctx)
 			if err := s.store.Optimize(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("optimize", "err", err)
 			}

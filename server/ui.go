@@ -217,6 +217,14 @@ func (s *Server) navFor(p *uiPage) []uiNavItem {
 	if anbao.Can(pr, anbao.ActClaimRead) {
 		add("claims", "/claims")
 	}
+	if anbao.Can(pr, anbao.ActPilotRead) {
+		add("pilot", "/pilot")
+		add("catalogue", "/catalogue")
+		add("projects", "/projects")
+	}
+	if anbao.Can(pr, anbao.ActStatsRead) {
+		add("dashboard", "/dashboard")
+	}
 	if anbao.Can(pr, anbao.ActQuantRun) {
 		add("quant", "/quant")
 	}
