@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 )
 
@@ -90,7 +91,22 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
+	copied := false
+	for i, a := range args {
+		if l, ok := a.(Localizer); ok {
+			if !copied { // the caller's slice stays as it was
+				args, copied = slices.Clone(args), true
+			}
+			args[i] = l.Localize(lang)
+		}
+	}
 	return fmt.Sprintf(msg, args...)
+}
+
+// Localizer is a message argument that names itself in the reader's
+// language (a rubric criterion, say), rather than by its code.
+type Localizer interface {
+	Localize(lang string) string
 }
 
 // Has reports whether key exists in lang.

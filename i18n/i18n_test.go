@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,29 @@ func TestNegotiation(t *testing.T) {
 	}
 	if got := T("en", "error.too_long", "name", 5); got != "name must be at most 5 characters" {
 		t.Errorf("T with args = %q", got)
+	}
+}
+
+type testLocalizer struct{ zh, en string }
+
+func (l testLocalizer) Localize(lang string) string {
+	if lang == "en" {
+		return l.en
+	}
+	return l.zh
+}
+
+// A Localizer argument names itself in the reader's language.
+func TestLocalizerArgument(t *testing.T) {
+	c := testLocalizer{"保险方案设计", "Insurance design"}
+	args := []any{c, 25}
+	if got := T("zh-CN", "pilot.score_range", args...); !strings.Contains(got, "保险方案设计") || !strings.Contains(got, "25") {
+		t.Errorf("zh: %q", got)
+	}
+	if got := T("en", "pilot.score_range", args...); !strings.Contains(got, "Insurance design") {
+		t.Errorf("en: %q", got)
+	}
+	if _, ok := args[0].(testLocalizer); !ok {
+		t.Error("T changed the caller's arguments")
 	}
 }

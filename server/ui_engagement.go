@@ -112,6 +112,9 @@ func (s *Server) engListPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if formErr != nil {
 		status = p.setError("engage", r.PostForm, formErr, s, r)
+	} else if r.Method == http.MethodGet {
+		// A preselected provider, e.g. from a catalogue plan's consortium.
+		p.Form = r.URL.Query()
 	}
 	p.Data = d
 	s.render(w, r, status, "engagements", p)

@@ -426,6 +426,10 @@ func (s *Server) quoteNewPage(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	d := &uiQuoteNewData{Today: s.quoteToday(), Kinds: []string{store.PolicyStandard, store.PolicyParkMaster}}
+	if r.Method == http.MethodGet && len(r.URL.Query()["product"]) > 0 {
+		// Preselected products, e.g. a catalogue plan's consortium insurers.
+		p.FormID, p.Form = "qnew", r.URL.Query()
+	}
 	if ent != p.P.OrgID {
 		d.For = ent
 		if o, err := s.store.GetOrganisation(r.Context(), ent); err == nil {
