@@ -68,6 +68,12 @@ func startServerStore(t *testing.T) (string, *store.Store) {
 	if _, err := st.LoadDemoIncidents(ctx, 2026); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.LoadDemoPlans(ctx, 2026); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadDemoProjects(ctx, 2026); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})
 	if err != nil {
 		t.Fatal(err)

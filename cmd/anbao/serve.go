@@ -102,6 +102,12 @@ func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log inte
 	if err != nil {
 		return false, fmt.Errorf("load demo incidents: %w", err)
 	}
+	if err := st.LoadDemoPlans(systemCtx(ctx, "demo"), seed); err != nil {
+		return false, fmt.Errorf("load demo pilot plans: %w", err)
+	}
+	if err := st.LoadDemoProjects(systemCtx(ctx, "demo"), seed); err != nil {
+		return false, fmt.Errorf("load demo pilot projects: %w", err)
+	}
 	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "incidents", inc.Incidents,
 		"ms", time.Since(t).Milliseconds())
 	return true, nil
