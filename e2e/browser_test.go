@@ -74,6 +74,9 @@ func startServerStore(t *testing.T) (string, *store.Store) {
 	if err := st.LoadDemoProjects(ctx, 2026); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.LoadDemoRetail(ctx, 2026); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := server.New(st, nil, server.Config{Demo: true, SecureCookies: true})
 	if err != nil {
 		t.Fatal(err)

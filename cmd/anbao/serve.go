@@ -108,6 +108,9 @@ func loadDemo(ctx context.Context, st *store.Store, seed uint64, n int, log inte
 	if err := st.LoadDemoProjects(systemCtx(ctx, "demo"), seed); err != nil {
 		return false, fmt.Errorf("load demo pilot projects: %w", err)
 	}
+	if _, err := st.LoadDemoRetail(systemCtx(ctx, "demo"), seed); err != nil {
+		return false, fmt.Errorf("load demo retail returns: %w", err)
+	}
 	log.Info("demo pilot loaded", "seed", seed, "organisations", len(pilot.Orgs), "users", len(pilot.Users), "incidents", inc.Incidents,
 		"ms", time.Since(t).Milliseconds())
 	return true, nil
