@@ -6,7 +6,12 @@
     if (isNaN(left)) { return; }
     if (left <= 0) { el.textContent = el.dataset.over; return; }
     var m = Math.floor(left / 60000), d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60);
-    el.textContent = d + " " + el.dataset.days + " " + h + " " + el.dataset.hours + " " + (m % 60) + " " + el.dataset.minutes;
+    // Leading zero units are left out: "29 分钟后截止", not "0 天 0 小时 29 分钟后截止".
+    var parts = [];
+    if (d > 0) { parts.push(d + " " + el.dataset.days); }
+    if (d > 0 || h > 0) { parts.push(h + " " + el.dataset.hours); }
+    parts.push((m % 60) + " " + el.dataset.minutes);
+    el.textContent = parts.join(" ");
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".pp-countdown[data-deadline]").forEach(function (el) {
