@@ -355,6 +355,21 @@ func TestPilotPlansAPIFlow(t *testing.T) {
 			t.Fatalf("outcome = %+v", got.Outcome)
 		}
 		call("op.admin", "POST", fmt.Sprintf("/api/v1/pilot/plans/%d/decision", pl.ID), fmt.Sprintf(`{"decision":"selected","note":"入选","version":%d}`, got.Version), 200)
+		// The decision stays hidden from the consortium and the expert until
+		// the catalogue is published: neither the status nor a status filter tells it.
+		for _, u := range []string{"ins1.admin", "prov1.admin", "op.expert"} {
+			if got := decodeBody[anbao.ServicePlan](t, e.as(u, "GET", fmt.Sprintf("/api/v1/pilot/plans/%d", pl.ID), "")); got.Status != anbao.PlanReviewing || got.Outcome != nil {
+				t.Errorf("%s sees the decision before publication: %s %+v", u, got.Status, got.Outcome)
+			}
+		}
+		for _, u := range []string{"ins1.admin", "prov1.admin"} {
+			if l := decodeBody[ListResponse[*anbao.ServicePlan]](t, e.as(u, "GET", fmt.Sprintf("/api/v1/pilot/plans?batch_id=%d&status=selected", b.ID), "")); l.Total != 0 {
+				t.Errorf("%s finds the selected plan before publication: %+v", u, l)
+			}
+		}
+		if l := decodeBody[ListResponse[*anbao.ServicePlan]](t, e.as("op.admin", "GET", fmt.Sprintf("/api/v1/pilot/plans?batch_id=%d&status=selected", b.ID), "")); l.Total != 1 {
+			t.Errorf("operator's selected plans = %+v", l)
+		}
 		v := decodeBody[anbao.CatalogueVersion](t, e.as("op.admin", "POST", fmt.Sprintf("/api/v1/pilot/batches/%d/catalogue", b.ID), `{"note":"第一版"}`))
 		if v.Entries != 1 {
 			t.Fatalf("version = %+v", v)

@@ -73,6 +73,20 @@ func isCaseReviewer(p *anbao.Principal) bool {
 	return p.System || (anbao.Can(p, anbao.ActCaseReview) && p.IsNational())
 }
 
+// mayReadCaseTrail reports whether p reads the review trail of case c: its
+// submitter's organisation, the national reviewers, and a local regulator's
+// reviewers for a case of their own jurisdiction. Anyone else (a library
+// reader, a local regulator of another jurisdiction) sees the case alone.
+func mayReadCaseTrail(p *anbao.Principal, c *anbao.PilotCase) bool {
+	switch {
+	case p.System || c.OrgID == p.OrgID || isCaseReviewer(p):
+		return true
+	case anbao.Can(p, anbao.ActCaseReview) && p.OrgKind == anbao.KindRegulator:
+		return p.Jurisdiction != "" && c.Jurisdiction == p.Jurisdiction
+	}
+	return false
+}
+
 // caseScope restricts a query on cases (alias c) to those p may read.
 func caseScope(p *anbao.Principal, w *where) {
 	switch {
@@ -112,7 +126,7 @@ func (s *Store) GetCase(ctx context.Context, id int64) (*anbao.PilotCase, error)
 		return nil, err
 	}
 	c.Reviews = []anbao.CaseReview{}
-	if !p.System && c.OrgID != p.OrgID && !anbao.Can(p, anbao.ActCaseReview) {
+	if !mayReadCaseTrail(p, c) {
 		return c, nil
 	}
 	err = eachRow(ctx, s.read, `SELECT id, org_id, reviewer, decision, comment, at FROM case_reviews WHERE case_id = $1 ORDER BY id`,

@@ -127,6 +127,36 @@ func isPlanOperator(p *anbao.Principal) bool {
 	return p.System || (p.OrgKind == anbao.KindOperator && (p.HasRole(anbao.RoleAdmin) || p.HasRole(anbao.RoleAnalyst)))
 }
 
+// seesDecisions reports whether p sees the operator's decision on every plan
+// it reads as soon as it is taken: the operator's administrators and
+// analysts and the regulators (national, or local for the plans of their
+// jurisdiction, the only ones they read). Applicants and experts see it once
+// the batch's catalogue is published.
+func seesDecisions(p *anbao.Principal) bool {
+	return isPlanOperator(p) || p.OrgKind == anbao.KindRegulator
+}
+
+// planBatchPublished is the SQL condition that plan pl's batch (alias b)
+// has its catalogue published.
+const planBatchPublished = "b.status IN ('published', 'closed')"
+
+// planStatusShown is the SQL of the status a viewer who does not see
+// decisions yet reads: a decided plan of an unpublished batch is still
+// under review.
+const planStatusShown = "CASE WHEN pl.status IN ('selected', 'rejected') AND NOT " + planBatchPublished +
+	" THEN 'reviewing' ELSE pl.status END"
+
+// hideDecision shows a decided plan as under review to a viewer who may not
+// see the decision yet (the status would tell it before publication).
+func hideDecision(p *anbao.Principal, r *planRow) {
+	if seesDecisions(p) || r.batchStatus == anbao.BatchPublished || r.batchStatus == anbao.BatchClosed {
+		return
+	}
+	if r.Status == anbao.PlanSelected || r.Status == anbao.PlanRejected {
+		r.Status = anbao.PlanReviewing
+	}
+}
+
 // planScope restricts a query on service_plans (alias pl) to the plans p may read.
 func planScope(p *anbao.Principal, w *where) {
 	if p.System {
@@ -215,6 +245,7 @@ func (s *Store) GetPlan(ctx context.Context, id int64) (*anbao.ServicePlan, erro
 	if err != nil {
 		return nil, err
 	}
+	hideDecision(p, r)
 	pl := r.ServicePlan
 	published := r.batchStatus == anbao.BatchPublished || r.batchStatus == anbao.BatchClosed
 	applicant := !p.System && planHasMember(pl, p.OrgID) && p.OrgKind != anbao.KindOperator && p.OrgKind != anbao.KindRegulator
@@ -309,7 +340,11 @@ func (s *Store) ListPlans(ctx context.Context, f PlanFilter) (*PlanList, error) 
 		w.add("pl.batch_id = ?", f.BatchID)
 	}
 	if f.Status != "" {
-		w.add("pl.status = ?", string(f.Status))
+		if seesDecisions(p) {
+			w.add("pl.status = ?", string(f.Status))
+		} else {
+			w.add(planStatusShown+" = ?", string(f.Status))
+		}
 	}
 	if f.Jurisdiction != "" {
 		w.add("pl.jurisdiction = ?", f.Jurisdiction)
@@ -336,6 +371,7 @@ func (s *Store) ListPlans(ctx context.Context, f PlanFilter) (*PlanList, error) 
 			if err != nil {
 				return err
 			}
+			hideDecision(p, r)
 			out.Items = append(out.Items, r.ServicePlan)
 			return nil
 		})

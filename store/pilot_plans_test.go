@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -521,5 +522,95 @@ func TestPilotPlansDemo(t *testing.T) {
 			t.Error("op.expert has no assignments")
 		}
 		verifyOK(t, st, -1)
+	})
+}
+
+// The operator's decision stays hidden from the applicants and the experts
+// until the catalogue is published: not through the plan's status, nor
+// through a status filter of the list.
+func TestPilotPlansDecisionHidden(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		e := newPPEnv(t, st)
+		b, err := st.SetBatchStatus(e.as("op.admin"), e.batch.ID, store.BatchStatusInput{Status: anbao.BatchOpen, Version: e.batch.Version})
+		must(t, err)
+		pl, err := st.CreatePlan(e.as("ins1.admin"), e.planInput(store.PartnerInput{OrgID: e.org["prov1.admin"], Role: "security"}))
+		must(t, err)
+		pl, err = st.SubmitPlan(e.as("ins1.admin"), pl.ID, store.VersionInput{Version: pl.Version})
+		must(t, err)
+		_, err = st.RecommendPlan(e.as("reg11.admin"), pl.ID, store.RecommendInput{Recommended: true, Rank: 1})
+		must(t, err)
+		expert2 := anbao.PrincipalFrom(e.as("op.expert2")).UserID
+		a, err := st.AssignReviewer(e.as("op.admin"), pl.ID, store.AssignInput{ExpertID: expert2})
+		must(t, err)
+		good := map[string]int{"insurance_design": 22, "security_capability": 20, "risk_pricing": 16, "innovation": 12, "implementation": 13}
+		_, err = st.SubmitReview(e.as("op.expert2"), a.ID, store.ReviewInput{Scores: good, Version: a.Version})
+		must(t, err)
+		e.clock.set(t0.Add(31 * 24 * time.Hour))
+		_, err = st.SetBatchStatus(e.as("op.admin"), e.batch.ID, store.BatchStatusInput{Status: anbao.BatchReviewing, Version: b.Version})
+		must(t, err)
+		op, err := st.GetPlan(e.as("op.admin"), pl.ID)
+		must(t, err)
+		_, err = st.DecidePlan(e.as("op.admin"), pl.ID, store.DecisionInput{Decision: "selected", Version: op.Version})
+		must(t, err)
+
+		for _, u := range []string{"op.admin", "miit.admin", "reg11.admin"} {
+			if got, err := st.GetPlan(e.as(u), pl.ID); err != nil || got.Status != anbao.PlanSelected {
+				t.Errorf("%s: status = %v, %v", u, got.Status, err)
+			}
+		}
+		for _, u := range []string{"ins1.admin", "prov1.admin", "op.expert2"} {
+			got, err := st.GetPlan(e.as(u), pl.ID)
+			must(t, err)
+			if got.Status != anbao.PlanReviewing || got.Outcome != nil {
+				t.Errorf("%s sees the decision before publication: status %s, outcome %+v", u, got.Status, got.Outcome)
+			}
+		}
+		for _, u := range []string{"ins1.admin", "prov1.admin"} {
+			l, err := st.ListPlans(e.as(u), store.PlanFilter{BatchID: e.batch.ID})
+			must(t, err)
+			if l.Total != 1 || l.Items[0].Status != anbao.PlanReviewing {
+				t.Errorf("%s lists %d plans, status %s", u, l.Total, l.Items[0].Status)
+			}
+			for st0, want := range map[anbao.PlanStatus]int{anbao.PlanSelected: 0, anbao.PlanRejected: 0, anbao.PlanReviewing: 1} {
+				l, err := st.ListPlans(e.as(u), store.PlanFilter{BatchID: e.batch.ID, Status: st0})
+				must(t, err)
+				if l.Total != want {
+					t.Errorf("%s filters status %s: %d plans, want %d", u, st0, l.Total, want)
+				}
+			}
+		}
+		if l, err := st.ListPlans(e.as("op.admin"), store.PlanFilter{Status: anbao.PlanSelected}); err != nil || l.Total != 1 {
+			t.Errorf("operator filters selected: %+v %v", l, err)
+		}
+		// Nor does the audit log the applicants' administrators read: no
+		// recommendation, assignment, score or decision, no expert's name.
+		for _, u := range []string{"ins1.admin", "prov1.admin"} {
+			l, err := st.ListAudit(e.as(u), anbao.AuditFilter{Page: anbao.Page{Limit: anbao.MaxPageLimit}})
+			must(t, err)
+			for _, x := range l.Items {
+				if strings.HasPrefix(x.Action, "review.") || x.Action == "plan.recommend" || x.Action == "plan.decide" ||
+					strings.HasPrefix(x.ActorName, "op.expert") || strings.Contains(string(x.After), "scores") {
+					t.Errorf("%s reads audit entry %s by %s: %s", u, x.Action, x.ActorName, x.After)
+				}
+			}
+		}
+		// The operator's and the regulator's own audit still hold them.
+		for u, action := range map[string]string{"op.auditor": "review.submit", "reg11.admin": "plan.recommend"} {
+			if l, err := st.ListAudit(e.as(u), anbao.AuditFilter{Action: action}); err != nil || l.Total != 1 {
+				t.Errorf("%s: %s entries = %+v %v", u, action, l, err)
+			}
+		}
+
+		// Published: the applicants see it.
+		_, err = st.PublishCatalogue(e.as("op.admin"), e.batch.ID, store.PublishInput{Note: "第一版"})
+		must(t, err)
+		got, err := st.GetPlan(e.as("ins1.admin"), pl.ID)
+		must(t, err)
+		if got.Status != anbao.PlanSelected || got.Outcome == nil || got.Outcome.Decision != "selected" {
+			t.Errorf("applicant after publication: %s %+v", got.Status, got.Outcome)
+		}
+		if l, err := st.ListPlans(e.as("prov1.admin"), store.PlanFilter{Status: anbao.PlanSelected}); err != nil || l.Total != 1 {
+			t.Errorf("partner filters selected after publication: %+v %v", l, err)
+		}
 	})
 }

@@ -173,7 +173,9 @@ func (s *Store) RecommendPlan(ctx context.Context, id int64, in RecommendInput) 
 		if out, err = s.planRecommendation(ctx, t, id); err != nil {
 			return err
 		}
-		return t.audit(auditChange{"plan.recommend", "service_plan", id, r.LeadOrgID, before, out})
+		// Filed under the regulator, not the lead: the applicants' audit log
+		// must not show the recommendation before publication.
+		return t.audit(auditChange{"plan.recommend", "service_plan", id, p.OrgID, before, out})
 	})
 	if err != nil {
 		return nil, err
@@ -449,7 +451,8 @@ func (s *Store) AssignReviewer(ctx context.Context, planID int64, in AssignInput
 		if err := t.planEvent(planID, "assigned", "", false); err != nil {
 			return err
 		}
-		return t.audit(auditChange{"review.assign", "review_assignment", id, r.LeadOrgID, nil,
+		// Filed under the operator: applicants never learn who reviews them.
+		return t.audit(auditChange{"review.assign", "review_assignment", id, p.OrgID, nil,
 			map[string]any{"plan_id": planID, "expert_id": in.ExpertID}})
 	})
 	if err != nil {
@@ -524,7 +527,8 @@ func (s *Store) SubmitReview(ctx context.Context, id int64, in ReviewInput) (*an
 		if err := t.planEvent(a.PlanID, "reviewed", "", false); err != nil {
 			return err
 		}
-		return t.audit(auditChange{"review.submit", "review_assignment", id, r.LeadOrgID,
+		// Filed under the operator: applicants never read an expert's name or scores.
+		return t.audit(auditChange{"review.submit", "review_assignment", id, p.OrgID,
 			map[string]any{"status": a.Status, "scores": a.Scores, "total": a.Total},
 			map[string]any{"status": anbao.ReviewSubmitted, "scores": in.Scores, "total": total}})
 	})
@@ -627,7 +631,8 @@ func (s *Store) DecidePlan(ctx context.Context, id int64, in DecisionInput) (*an
 		if err := t.planEvent(id, "decided_"+in.Decision, "", false); err != nil {
 			return err
 		}
-		return t.audit(auditChange{"plan.decide", "service_plan", id, r.LeadOrgID,
+		// Filed under the operator: the decision reaches the applicants with the catalogue.
+		return t.audit(auditChange{"plan.decide", "service_plan", id, p.OrgID,
 			map[string]any{"status": r.Status, "decision": r.decision}, map[string]any{"status": in.Decision, "decision": in.Decision,
 				"note": in.Note}})
 	})
