@@ -97,7 +97,7 @@ func (s *Store) PublishCatalogue(ctx context.Context, batchID int64, in PublishI
 				return anbao.FieldError("note", "pilot.catalogue_note")
 			}
 		}
-		// Numbers already given in this batch, to continue the sequence.
+		// Numbers already given in this batch: a plan keeps its number.
 		numbers := map[int64]string{}
 		seq := 0
 		err = eachRow(ctx, t, `SELECT plan_id, entry_no FROM catalogue_entries WHERE batch_id = $1`, []any{batchID}, func(sc scanner) error {
@@ -107,11 +107,6 @@ func (s *Store) PublishCatalogue(ctx context.Context, batchID int64, in PublishI
 				return err
 			}
 			numbers[id] = no
-			if _, n, ok := strings.Cut(no, "-"); ok {
-				if v, err := strconv.Atoi(n); err == nil && v > seq {
-					seq = v
-				}
-			}
 			return nil
 		})
 		if err != nil {
@@ -119,6 +114,24 @@ func (s *Store) PublishCatalogue(ctx context.Context, batchID int64, in PublishI
 		}
 		now := s.now()
 		year := s.Now().In(anbao.Shanghai).Year()
+		// New numbers continue the year's sequence across every batch: two
+		// batches published in one year never share a number.
+		err = eachRow(ctx, t, `SELECT entry_no FROM catalogue_numbers WHERE entry_no LIKE $1`, []any{fmt.Sprintf("%d-%%", year)},
+			func(sc scanner) error {
+				var no string
+				if err := sc.Scan(&no); err != nil {
+					return err
+				}
+				if _, n, ok := strings.Cut(no, "-"); ok {
+					if v, err := strconv.Atoi(n); err == nil && v > seq {
+						seq = v
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
 		if err := t.QueryRowContext(ctx, `INSERT INTO catalogue_versions (batch_id, number, status, note, published_at, published_by, created_at)
 			VALUES ($1,$2,'published',$3,$4,$5,$4) RETURNING id`, batchID, number+1, in.Note, now, p.Username).Scan(&vid); err != nil {
 			return err
@@ -129,6 +142,12 @@ func (s *Store) PublishCatalogue(ctx context.Context, batchID int64, in PublishI
 			if !ok {
 				seq++
 				no = fmt.Sprintf("%d-%03d", year, seq)
+				if _, err := t.ExecContext(ctx, `INSERT INTO catalogue_numbers (entry_no, plan_id) VALUES ($1,$2)`, no, id); err != nil {
+					if isUniqueViolation(err) { // another batch published at the same moment
+						return anbao.Errorf(anbao.ECONFLICT, "error.version_conflict", number)
+					}
+					return err
+				}
 			}
 			if _, err := t.ExecContext(ctx, `INSERT INTO catalogue_entries (version_id, batch_id, plan_id, entry_no, created_at)
 				VALUES ($1,$2,$3,$4,$5)`, vid, batchID, id, no, now); err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -611,6 +612,60 @@ func TestPilotPlansDecisionHidden(t *testing.T) {
 		}
 		if l, err := st.ListPlans(e.as("prov1.admin"), store.PlanFilter{Status: anbao.PlanSelected}); err != nil || l.Total != 1 {
 			t.Errorf("partner filters selected after publication: %+v %v", l, err)
+		}
+	})
+}
+
+// Two batches whose catalogues are published in the same year continue one
+// sequence of numbers: no two plans share a catalogue number.
+func TestPilotCatalogueNumbersAcrossBatches(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		e := newPPEnv(t, st)
+		publishOne := func(b *anbao.PilotBatch, title string) string {
+			t.Helper()
+			b, err := st.SetBatchStatus(e.as("op.admin"), b.ID, store.BatchStatusInput{Status: anbao.BatchOpen, Version: b.Version})
+			must(t, err)
+			in := e.planInput(store.PartnerInput{OrgID: e.org["prov1.admin"], Role: "security"})
+			in.BatchID, in.Title = b.ID, title
+			pl, err := st.CreatePlan(e.as("ins1.admin"), in)
+			must(t, err)
+			pl, err = st.SubmitPlan(e.as("ins1.admin"), pl.ID, store.VersionInput{Version: pl.Version})
+			must(t, err)
+			_, err = st.RecommendPlan(e.as("reg11.admin"), pl.ID, store.RecommendInput{Recommended: true, Rank: 1})
+			must(t, err)
+			a, err := st.AssignReviewer(e.as("op.admin"), pl.ID, store.AssignInput{ExpertID: anbao.PrincipalFrom(e.as("op.expert")).UserID})
+			must(t, err)
+			good := map[string]int{"insurance_design": 20, "security_capability": 20, "risk_pricing": 15, "innovation": 10, "implementation": 10}
+			_, err = st.SubmitReview(e.as("op.expert"), a.ID, store.ReviewInput{Scores: good, Version: a.Version})
+			must(t, err)
+			e.clock.set(e.clock.now().Add(31 * 24 * time.Hour))
+			_, err = st.SetBatchStatus(e.as("op.admin"), b.ID, store.BatchStatusInput{Status: anbao.BatchReviewing, Version: b.Version})
+			must(t, err)
+			cur, err := st.GetPlan(e.as("op.admin"), pl.ID)
+			must(t, err)
+			_, err = st.DecidePlan(e.as("op.admin"), pl.ID, store.DecisionInput{Decision: "selected", Version: cur.Version})
+			must(t, err)
+			v, err := st.PublishCatalogue(e.as("op.admin"), b.ID, store.PublishInput{Note: "第一版"})
+			must(t, err)
+			var no string
+			if err := st.RawDB().QueryRow(`SELECT entry_no FROM catalogue_entries WHERE version_id = $1`, v.ID).Scan(&no); err != nil {
+				t.Fatal(err)
+			}
+			return no
+		}
+		first := publishOne(e.batch, "第一批次方案")
+		in := ppBatchInput()
+		in.Code, in.NameZH, in.NameEN = "T2", "测试批次二", "Test batch 2"
+		in.OpensAt, in.ClosesAt = anbao.FormatTime(e.clock.now().Add(-time.Hour)), anbao.FormatTime(e.clock.now().Add(30*24*time.Hour))
+		b2, err := st.CreateBatch(e.as("op.admin"), in)
+		must(t, err)
+		second := publishOne(b2, "第二批次方案")
+		year := e.clock.now().In(anbao.Shanghai).Year()
+		if first != fmt.Sprintf("%d-001", year) || second != fmt.Sprintf("%d-002", year) {
+			t.Errorf("catalogue numbers %s and %s, want %d-001 and %d-002", first, second, year, year)
+		}
+		if n := count(t, st, "SELECT COUNT(*) FROM catalogue_numbers"); n != 2 {
+			t.Errorf("catalogue_numbers has %d rows, want 2", n)
 		}
 	})
 }

@@ -168,6 +168,12 @@ CREATE TABLE catalogue_entries (
     UNIQUE (version_id, entry_no)
 );
 CREATE INDEX catalogue_entries_plan ON catalogue_entries (plan_id, version_id);
+-- Each catalogue number names one plan, across batches and versions: a plan
+-- keeps its number in every later version, and no two plans share one.
+CREATE TABLE catalogue_numbers (
+    entry_no TEXT PRIMARY KEY,
+    plan_id BIGINT NOT NULL UNIQUE REFERENCES service_plans (id)
+);
 CREATE INDEX catalogue_entries_batch ON catalogue_entries (batch_id, version_id);
 
 -- The plan's history. applicant_visible rows are shown to the consortium.
