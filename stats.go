@@ -12,7 +12,7 @@ const (
 	DimSize         StatsDim = "size"         // SizeClass
 	DimProductType  StatsDim = "product_type" // cover.ProductType
 	DimInsurer      StatsDim = "insurer"      // insurer organisation id
-	DimMonth        StatsDim = "month"        // YYYY-MM of the policy's inception (Asia/Shanghai)
+	DimMonth        StatsDim = "month"        // YYYY-MM (Asia/Shanghai) of a policy term's start, an incident's discovery
 )
 
 // StatsDims lists every dimension in display order.
@@ -42,13 +42,14 @@ type StatsFilter struct {
 }
 
 // StatsFigures are the figures of one cell: the whole filter, or one row of a
-// breakdown. Policies count by inception month; incidents by discovery month;
-// claims by the month their policy incepted (so a loss ratio compares a
-// cohort's claims with its own premium).
+// breakdown. Policies count policy terms (new business and each renewal) by
+// the month the term starts; incidents by discovery month; claims by the
+// month their term started (so a loss ratio compares a cohort's claims with
+// its own premium).
 type StatsFigures struct {
-	Policies    int64 `json:"policies"`
-	Premium     int64 `json:"premium"`     // written premium of the enterprise line
-	SumInsured  int64 `json:"sum_insured"` // enterprise line
+	Policies    int64 `json:"policies"`    // policy terms written (new business and renewals)
+	Premium     int64 `json:"premium"`     // written premium of those terms, enterprise line
+	SumInsured  int64 `json:"sum_insured"` // of those terms, enterprise line
 	Subsidy     int64 `json:"subsidy"`     // premium subsidies granted
 	Enterprises int64 `json:"enterprises"` // distinct insured enterprises
 
@@ -97,12 +98,13 @@ type StatsOverview struct {
 	RetailSumInsured int64 `json:"retail_sum_insured"`
 
 	// The pilot itself.
-	Plans          int64        `json:"plans"`           // service plans submitted
-	CataloguePlans int64        `json:"catalogue_plans"` // in a published catalogue
-	Projects       int64        `json:"projects"`
-	Units          []StatsCount `json:"units"` // participating units by kind
-	Assessments    int64        `json:"assessments"`
-	Services       int64        `json:"services"` // response dispatches and in-kind services delivered
+	Plans           int64        `json:"plans"`           // service plans submitted
+	CataloguePlans  int64        `json:"catalogue_plans"` // in a published catalogue
+	Projects        int64        `json:"projects"`
+	Units           []StatsCount `json:"units"`            // participating units by kind
+	Assessments     int64        `json:"assessments"`      // professional assessments (engagements) completed in the period
+	SelfAssessments int64        `json:"self_assessments"` // questionnaire attestations in the period
+	Services        int64        `json:"services"`         // response dispatches and in-kind services delivered
 
 	IncidentsByGrade    []StatsCount `json:"incidents_by_grade"`
 	IncidentsByCategory []StatsCount `json:"incidents_by_category"`

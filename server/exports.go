@@ -489,6 +489,7 @@ func enumName(l, prefix, v string) string {
 // policyColumns are the columns of the drill-down list.
 var policyColumns = []export.Column{
 	{Title: "保单号", TitleEN: "Policy number", Width: 22},
+	{Title: "保单年度", TitleEN: "Policy year", Kind: export.Integer},
 	{Title: "保险机构", TitleEN: "Insurer", Width: 26},
 	{Title: "投保企业", TitleEN: "Enterprise", Width: 30},
 	{Title: "辖区", TitleEN: "Jurisdiction", Width: 14},
@@ -521,14 +522,14 @@ func (s *Server) policyTable(ctx context.Context, f anbao.StatsFilter, l string)
 		Each: func(emit func([]any) error) error {
 			row := make([]any, len(policyColumns))
 			return s.store.EachStatsPolicy(ctx, f, func(p *store.StatsPolicyRow) error {
-				row[0], row[1], row[2] = p.Number, p.Insurer, p.Enterprise
-				row[3] = label("j", p.Jurisdiction, func() string { return jurisdictionName(p.Jurisdiction, l) })
-				row[4] = label("i", p.Industry, func() string { return industryName(p.Industry, l) })
-				row[5] = label("s", p.Size, func() string { return enumName(l, "ui.size.", p.Size) })
-				row[6] = label("p", p.ProductType, func() string { return enumName(l, "ui.quotes.ptype.", p.ProductType) })
-				row[7], row[8] = p.Inception, p.Expiry
-				row[9] = label("st", p.Status, func() string { return enumName(l, "ui.policies.status.", p.Status) })
-				row[10], row[11], row[12], row[13] = p.Premium, p.SumInsured, p.Claims, p.Paid
+				row[0], row[1], row[2], row[3] = p.Number, int64(p.Term), p.Insurer, p.Enterprise
+				row[4] = label("j", p.Jurisdiction, func() string { return jurisdictionName(p.Jurisdiction, l) })
+				row[5] = label("i", p.Industry, func() string { return industryName(p.Industry, l) })
+				row[6] = label("s", p.Size, func() string { return enumName(l, "ui.size.", p.Size) })
+				row[7] = label("p", p.ProductType, func() string { return enumName(l, "ui.quotes.ptype.", p.ProductType) })
+				row[8], row[9] = p.Inception, p.Expiry
+				row[10] = label("st", p.Status, func() string { return enumName(l, "ui.policies.status.", p.Status) })
+				row[11], row[12], row[13], row[14] = p.Premium, p.SumInsured, p.Claims, p.Paid
 				return emit(row)
 			})
 		}}

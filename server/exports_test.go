@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/export"
@@ -262,16 +263,16 @@ func TestExportXLSX(t *testing.T) {
 			t.Fatalf("%d policy rows, want %d", len(pr)-1, list.Total)
 		}
 		p0 := list.Items[0]
-		if pr[1][0] != p0.Number || pr[1][1] != p0.Insurer || pr[1][12] != fmt.Sprint(p0.Claims) {
+		if pr[1][0] != p0.Number || pr[1][1] != fmt.Sprint(p0.Term) || pr[1][2] != p0.Insurer || pr[1][13] != fmt.Sprint(p0.Claims) {
 			t.Errorf("first row %v, want %+v", pr[1], p0)
 		}
-		if nf := cellFormat(t, f, "保单明细", "K2"); nf != export.FormatMoney {
+		if nf := cellFormat(t, f, "保单明细", "L2"); nf != export.FormatMoney {
 			t.Errorf("premium format %q", nf)
 		}
-		if nf := cellFormat(t, f, "保单明细", "H2"); nf != export.FormatDate {
+		if nf := cellFormat(t, f, "保单明细", "I2"); nf != export.FormatDate {
 			t.Errorf("inception format %q", nf)
 		}
-		if d, _ := f.GetCellValue("保单明细", "H2"); d != p0.Inception[:10] {
+		if d, _ := f.GetCellValue("保单明细", "I2"); d != p0.Inception[:10] {
 			t.Errorf("inception %q, want %s", d, p0.Inception)
 		}
 		// A local regulator: only its own jurisdiction's policies.
@@ -287,7 +288,7 @@ func TestExportXLSX(t *testing.T) {
 			t.Errorf("local regulator: %d rows, want %d", len(pr)-1, lt.Total)
 		}
 		for _, r := range pr[1:] {
-			if r[3] != jurisdictionName(jur, "zh-CN") {
+			if r[4] != jurisdictionName(jur, "zh-CN") {
 				t.Fatalf("row of another jurisdiction: %v", r)
 			}
 		}
@@ -417,6 +418,34 @@ func TestExportBulletin(t *testing.T) {
 		if doc.Figures.Policies != o.Totals.Policies {
 			t.Errorf("figures %+v", doc.Figures)
 		}
+		// The month's claims and paid are what happened in it (claims by
+		// when they were opened, payments by when paid less recoveries by
+		// when recorded, Beijing months), not the inception cohort's: a
+		// month with payments in the demo, with plain SQL as the reference.
+		payMonth := bulletinPayMonth(t, st, month)
+		pa, pp := bulletinActual(t, st, payMonth), bulletinActual(t, st, addMonths(payMonth, -1))
+		if pa.paid == 0 {
+			t.Fatalf("no payment in %s", payMonth)
+		}
+		pdoc, err := e.srv.bulletinHTML(sysCtx(), "", payMonth, "zh-CN")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ph := string(pdoc.HTML)
+		for _, want := range []string{
+			"<td>本月新报案件（件）</td><td>" + groupDigits(pa.opened) + "</td><td>" + groupDigits(pp.opened) + "</td>",
+			"<td>本月赔付金额（扣除追偿，万元）</td><td>" + fmtWan(pa.paid) + "</td><td>" + fmtWan(pp.paid) + "</td>",
+			"截至月末累计赔付（扣除追偿，万元）</div><div class=\"v\">" + fmtWan(pa.cumPaid) + "</div>",
+			"截至月末累计报案（件）</div><div class=\"v\">" + groupDigits(pa.cumOpened) + "</div>",
+		} {
+			if !strings.Contains(ph, want) {
+				t.Errorf("bulletin of %s lacks %q", payMonth, want)
+			}
+		}
+		if pdoc.Figures.Claims != pa.opened || pdoc.Figures.PaidAmount != pa.paid {
+			t.Errorf("figures of %s: %+v, want %d claims, %d paid", payMonth, pdoc.Figures, pa.opened, pa.paid)
+		}
+		t.Logf("%s: %+v (month before %+v)", payMonth, pa, pp)
 		en, err := e.srv.bulletinHTML(sysCtx(), "32", month, "en")
 		if err != nil {
 			t.Fatal(err)
@@ -460,6 +489,25 @@ func TestExportBulletin(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantAll(t, "bulletin", string(out), title, "本月主要指标", groupDigits(o.Totals.Policies), fmtWan(o.Totals.Premium))
+			// The PDF of the month with payments shows its actual claims and paid.
+			pout := out
+			if payMonth != month {
+				rec := e.as("miit.admin", "POST", "/api/v1/stats/bulletins", `{"scope":"national","month":"`+payMonth+`"}`)
+				if rec.Code != 200 {
+					t.Fatalf("generate %s: %d %s", payMonth, rec.Code, rec.Body)
+				}
+				pb := decodeBody[store.Bulletin](t, rec)
+				got := e.as("nfra.admin", "GET", fmt.Sprintf("/api/v1/stats/bulletins/%d/pdf", pb.ID), "")
+				ppath := dir + "/bulletin-" + string(st.Engine()) + "-" + payMonth + ".pdf"
+				os.WriteFile(ppath, got.Body.Bytes(), 0o644)
+				if pout, err = exec.Command("pdftotext", "-raw", ppath, "-").Output(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantAll(t, "bulletin "+payMonth, string(pout),
+				"本月新报案件（件） "+groupDigits(pa.opened)+" "+groupDigits(pp.opened),
+				"本月赔付金额（扣除追偿，万元） "+fmtWan(pa.paid)+" "+fmtWan(pp.paid),
+				fmtWan(pa.cumPaid))
 		} else if requireBrowser() {
 			t.Fatal("pdftotext not found but ANBAO_REQUIRE_BROWSER=1")
 		}
@@ -534,6 +582,73 @@ func TestExportBulletin(t *testing.T) {
 			t.Errorf("generate on the form: %d %s", rec.Code, rec.Header().Get("Location"))
 		}
 	})
+}
+
+// bulletinFacts are a month's claims opened and paid (net of recoveries), and
+// the paid and opened up to its end, by plain SQL over the Beijing month's
+// UTC bounds.
+type bulletinFacts struct{ opened, paid, cumOpened, cumPaid int64 }
+
+func bulletinActual(t *testing.T, st *store.Store, month string) bulletinFacts {
+	t.Helper()
+	m, err := time.ParseInLocation("2006-01", month, anbao.Shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end := anbao.FormatTime(m), anbao.FormatTime(m.AddDate(0, 1, 0))
+	var f bulletinFacts
+	var rec, cumRec int64
+	for _, q := range []struct {
+		sql string
+		dst *int64
+		all bool
+	}{
+		{"SELECT COUNT(*) FROM claims WHERE created_at >= $1 AND created_at < $2", &f.opened, false},
+		{"SELECT COALESCE(SUM(amount), 0) FROM claim_payments WHERE paid_at >= $1 AND paid_at < $2", &f.paid, false},
+		{"SELECT COALESCE(SUM(amount), 0) FROM claim_recoveries WHERE recorded_at >= $1 AND recorded_at < $2", &rec, false},
+		{"SELECT COUNT(*) FROM claims WHERE created_at < $1", &f.cumOpened, true},
+		{"SELECT COALESCE(SUM(amount), 0) FROM claim_payments WHERE paid_at < $1", &f.cumPaid, true},
+		{"SELECT COALESCE(SUM(amount), 0) FROM claim_recoveries WHERE recorded_at < $1", &cumRec, true},
+	} {
+		args := []any{start, end}
+		if q.all {
+			args = []any{end}
+		}
+		if err := st.RawDB().QueryRow(q.sql, args...).Scan(q.dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.paid -= rec
+	f.cumPaid -= cumRec
+	return f
+}
+
+// bulletinPayMonth is the latest Beijing month up to last with a payment.
+func bulletinPayMonth(t *testing.T, st *store.Store, last string) string {
+	t.Helper()
+	rows, err := st.RawDB().Query("SELECT paid_at FROM claim_payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	best := ""
+	for rows.Next() {
+		var at string
+		if err := rows.Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		v, err := anbao.ParseTime(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := v.In(anbao.Shanghai).Format("2006-01"); m <= last && m > best {
+			best = m
+		}
+	}
+	if best == "" {
+		t.Fatal("the demo has no payment")
+	}
+	return best
 }
 
 // Every message key of the bulletin pages and the exports is in both languages.

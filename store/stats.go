@@ -7,9 +7,10 @@ package store
 // rebuild: every figure, breakdown and drill-down row is as of then, except
 // the retail returns and the pilot counts, which are read live.
 //
-// How: stats_policies holds one narrow row per policy ever in force with
-// its dimensions resolved and its claims folded in; stats_incidents one row
-// per incident. RefreshStats also folds them into stats_rollup: every
+// How: stats_policies holds one narrow row per policy term ever in force
+// with its dimensions resolved and its subsidies and claims folded in;
+// stats_incidents one row per incident. RefreshStats also folds them into
+// stats_rollup: every
 // figure of the scope-only views (national, each jurisdiction, each
 // insurer, for all time and for each calendar year), so that those views
 // read a few hundred rows. Any other filter is folded live from the
@@ -18,32 +19,43 @@ package store
 //
 // Definitions (keep in step with the code below and store/stats_test.go):
 //
-//   - Policies count by inception month: policies.inception_date is already a
-//     Beijing calendar date, so the month is its first 7 characters. Policies
-//     never in force are excluded: a policy still on its first term whose term
-//     was cancelled flat or from (or before) its start date.
-//   - Premium is the written premium: the sum of policy_terms.written_premium
-//     over all the policy's terms (net of endorsements and of cancellation
-//     refunds), attributed to the policy's inception month. policies.premium
-//     holds only the current term's and is not used.
-//   - Sum insured is policies.sum_insured (the current term's: the exposure,
-//     not summed over renewals). Subsidy is the sum of policy_subsidies.amount.
-//   - Enterprises are the distinct insured (policies.enterprise_id; members of
-//     a park master policy are not counted separately).
-//   - Jurisdiction, industry and size of a policy are the facts copied on the
-//     policy; industry is the GB/T 4754 section of its division.
+//   - Policies count policy terms (policy years): new business and each
+//     renewal is one policy written in the month its term starts
+//     (policy_terms.start_date is a Beijing calendar date, so the month is
+//     its first 7 characters). policies.inception_date (the first term's
+//     start, never moved by a renewal) is not used. A term never in force is
+//     left out: cancelled flat, or from (or before) its start date.
+//   - Premium is the term's written premium (policy_terms.written_premium:
+//     net of the term's endorsements and cancellation refund), all of it
+//     booked to the month the term starts. Simplification: an endorsement or
+//     refund is not booked to the month it was made, so a term's cell moves
+//     when the term is endorsed or cancelled (it is the term's cohort, like
+//     its claims). policies.premium is not used.
+//   - Sum insured is the term's policy_terms.sum_insured. Subsidy is the sum
+//     of policy_subsidies.amount of the term (policy_subsidies.term_no).
+//   - Enterprises are the distinct insured among the counted terms
+//     (policies.enterprise_id; members of a park master policy are not
+//     counted separately).
+//   - Insurer, product type, jurisdiction, industry and size of a term are
+//     the facts copied on its policy; industry is the GB/T 4754 section of
+//     its division.
 //   - Incidents count by discovery month (discovered_at in Asia/Shanghai);
 //     their jurisdiction, industry and size come from the enterprise
-//     organisation, their insurer and product type from their policy, if any
-//     (an incident without a policy has no insurer and no product type, so an
-//     insurer or product-type filter leaves it out).
-//   - Claims are joined to their policy and count in the policy's cohort
-//     (inception month). Claims paid: claims with paid > 0. Paid amount:
-//     sum(paid) − sum(recovered). Declined: status declined. Outstanding: the
-//     reserves (reserve_loss + reserve_expense) of claims neither closed nor
-//     declined.
+//     organisation, their insurer and product type from their policy, if it
+//     was ever in force (it has a counted term): an incident without one has
+//     no insurer and no product type, so an insurer or product-type filter
+//     leaves it out.
+//   - Claims attach to the term they are on (claims.term_no) and count in
+//     that term's cohort (its start month); a claim on a term never in force
+//     is left out. Claims paid: claims with paid > 0. Paid amount:
+//     sum(paid) − sum(recovered). Declined: status declined (its current
+//     status: a claim declined, reopened and declined again counts once).
+//     Outstanding: the reserves (reserve_loss + reserve_expense) of claims
+//     neither closed nor declined.
 //   - Loss ratio = paid amount / premium, nil when premium is 0 and always nil
 //     for insurers.
+//   - The drill-down lists (StatsPolicies, EachStatsPolicy) have one row per
+//     counted term, in (policy id, term) order, so they add up to the figures.
 //   - Retail figures are the insurers' declared retail returns (by month,
 //     jurisdiction, insurer); they have no industry, size or product type, so
 //     a filter on one of those shows none.
@@ -53,10 +65,15 @@ package store
 //     versions), projects (pilot_projects), participating units (distinct
 //     project members by organisation kind). With an insurer filter they
 //     count the plans it leads and the projects it is a member of.
-//   - Assessments are signed reports (table reports) signed in the period
-//     (Asia/Shanghai month), by the enterprise's jurisdiction, industry and
-//     size. Services are dispatches (by request month) plus entitlement_usage
-//     rows (by record month), by their policy's facts.
+//   - Assessments are professional assessments completed in the period
+//     (engagements with status completed, by the Asia/Shanghai month of
+//     completed_at); self-assessments are questionnaire attestations
+//     (attestations, by attested_at) in the period. Both by the enterprise's
+//     jurisdiction, industry and size; with an insurer or product-type
+//     filter, of enterprises holding such a policy. Services are dispatches
+//     (by request month) plus entitlement_usage rows (by record month), by
+//     their policy's facts, on a policy (for entitlement_usage: its term)
+//     that was in force. These are read live.
 
 import (
 	"bytes"
@@ -74,9 +91,11 @@ import (
 	"github.com/anbao/anbao/refdata"
 )
 
-// StatsPolicyRow is one policy of a drill-down list.
+// StatsPolicyRow is one policy term (policy year) of a drill-down list: the
+// policy's number and facts with the term's dates, status and figures.
 type StatsPolicyRow struct {
-	ID           int64  `json:"id"`
+	ID           int64  `json:"id"` // the policy's
+	Term         int    `json:"term"`
 	Number       string `json:"number"`
 	InsurerID    int64  `json:"insurer_id"`
 	Insurer      string `json:"insurer"`
@@ -86,16 +105,16 @@ type StatsPolicyRow struct {
 	Industry     string `json:"industry"` // GB/T 4754 section letter
 	Size         string `json:"size"`
 	ProductType  string `json:"product_type"`
-	Inception    string `json:"inception"`
-	Expiry       string `json:"expiry"`
-	Status       string `json:"status"` // active | expired | cancelled
-	Premium      int64  `json:"premium"`
+	Inception    string `json:"inception"` // the term's start date
+	Expiry       string `json:"expiry"`    // the term's end date
+	Status       string `json:"status"`    // the term's: active | expired | cancelled
+	Premium      int64  `json:"premium"`   // the term's written premium
 	SumInsured   int64  `json:"sum_insured"`
-	Claims       int64  `json:"claims"`
-	Paid         int64  `json:"paid"` // paid less recovered
+	Claims       int64  `json:"claims"` // on this term
+	Paid         int64  `json:"paid"`   // paid less recovered
 }
 
-// StatsPolicyList is a page of drill-down policies.
+// StatsPolicyList is a page of drill-down policy terms.
 type StatsPolicyList struct {
 	Items []*StatsPolicyRow `json:"items"`
 	Total int               `json:"total"`
@@ -689,8 +708,58 @@ func (s *Store) statsPilotCounts(ctx context.Context, f anbao.StatsFilter, lang 
 	if err != nil {
 		return err
 	}
-	// Assessments: signed reports in the period, by the enterprise's facts.
-	w = where{}
+	// Assessments: professional assessments completed and questionnaire
+	// attestations in the period, by the enterprise's facts.
+	for _, a := range []struct {
+		from, at, cond string
+		dst            *int64
+	}{
+		{"engagements", "completed_at", "r.status = 'completed' AND r.completed_at <> ''", &o.Assessments},
+		{"attestations", "attested_at", "", &o.SelfAssessments},
+	} {
+		w = where{}
+		if a.cond != "" {
+			w.add(a.cond)
+		}
+		enterpriseFacts(&w, f)
+		if f.From != "" {
+			w.add(s.shanghaiMonth("r."+a.at)+" >= ?", f.From)
+		}
+		if f.To != "" {
+			w.add(s.shanghaiMonth("r."+a.at)+" <= ?", f.To)
+		}
+		if err := one("SELECT COUNT(*) FROM "+a.from+" r JOIN organisations e ON e.id = r.enterprise_id", &w, a.dst); err != nil {
+			return err
+		}
+	}
+	// Services: dispatches and in-kind services, by their policy's facts,
+	// on a policy (for in-kind services: a term) that was in force.
+	for _, t := range []struct{ table, at, term string }{
+		{"dispatches", "requested_at", ""}, {"entitlement_usage", "recorded_at", " AND pt.term_no = d.term_no"},
+	} {
+		w = where{}
+		policyFacts(&w, f)
+		w.add("EXISTS (SELECT 1 FROM policy_terms pt WHERE pt.policy_id = pol.id" + t.term + " AND " + termInForce("pt") + ")")
+		if f.From != "" {
+			w.add(s.shanghaiMonth("d."+t.at)+" >= ?", f.From)
+		}
+		if f.To != "" {
+			w.add(s.shanghaiMonth("d."+t.at)+" <= ?", f.To)
+		}
+		var n int64
+		if err := one("SELECT COUNT(*) FROM "+t.table+" d JOIN policies pol ON pol.id = d.policy_id", &w, &n); err != nil {
+			return err
+		}
+		o.Services += n
+	}
+	return nil
+}
+
+// enterpriseFacts filters rows of an enterprise (organisation alias e,
+// the row's enterprise_id under alias r) by f's dimensions other than the
+// month: the enterprise's jurisdiction, section and size; with an insurer
+// or product-type filter, enterprises insured by it (a policy of theirs).
+func enterpriseFacts(w *where, f anbao.StatsFilter) {
 	if f.Jurisdiction != "" {
 		w.add("e.jurisdiction = ?", f.Jurisdiction)
 	}
@@ -699,12 +768,6 @@ func (s *Store) statsPilotCounts(ctx context.Context, f anbao.StatsFilter, lang 
 	}
 	if f.Size != "" {
 		w.add("e.size = ?", string(f.Size))
-	}
-	if f.From != "" {
-		w.add(s.shanghaiMonth("r.signed_at")+" >= ?", f.From)
-	}
-	if f.To != "" {
-		w.add(s.shanghaiMonth("r.signed_at")+" <= ?", f.To)
 	}
 	if f.InsurerID != 0 || f.ProductType != "" {
 		cond := "EXISTS (SELECT 1 FROM policies pol WHERE pol.enterprise_id = r.enterprise_id"
@@ -719,26 +782,6 @@ func (s *Store) statsPilotCounts(ctx context.Context, f anbao.StatsFilter, lang 
 		}
 		w.add(cond+")", args...)
 	}
-	if err := one("SELECT COUNT(*) FROM reports r JOIN organisations e ON e.id = r.enterprise_id", &w, &o.Assessments); err != nil {
-		return err
-	}
-	// Services: dispatches and in-kind services, by their policy's facts.
-	for _, t := range []struct{ table, at string }{{"dispatches", "requested_at"}, {"entitlement_usage", "recorded_at"}} {
-		w = where{}
-		policyFacts(&w, f)
-		if f.From != "" {
-			w.add(s.shanghaiMonth("d."+t.at)+" >= ?", f.From)
-		}
-		if f.To != "" {
-			w.add(s.shanghaiMonth("d."+t.at)+" <= ?", f.To)
-		}
-		var n int64
-		if err := one("SELECT COUNT(*) FROM "+t.table+" d JOIN policies pol ON pol.id = d.policy_id", &w, &n); err != nil {
-			return err
-		}
-		o.Services += n
-	}
-	return nil
 }
 
 // policyFacts filters live policies (alias pol) by f's dimensions other than the month.
@@ -760,14 +803,22 @@ func policyFacts(w *where, f anbao.StatsFilter) {
 	}
 }
 
-const statsPolicyCols = `x.policy_id, pol.number, x.insurer_id, i.name_zh, x.enterprise_id, e.name_zh, x.jurisdiction, x.section, x.size,
-	x.product_type, pol.inception_date, pol.expiry_date, pol.status, x.premium, x.sum_insured, x.claims, x.paid_amount`
-const statsPolicyFrom = ` FROM stats_policies x JOIN policies pol ON pol.id = x.policy_id JOIN organisations i ON i.id = x.insurer_id
+// termInForce is the SQL condition that a policy term (alias a) was ever
+// in force: not cancelled flat nor from (or before) its start date.
+func termInForce(a string) string {
+	return "NOT (" + a + ".status = 'cancelled' AND (" + a + ".cancel_method = 'flat' OR (" + a + ".cancelled_date <> '' AND " +
+		a + ".cancelled_date <= " + a + ".start_date)))"
+}
+
+const statsPolicyCols = `x.policy_id, x.term_no, pol.number, x.insurer_id, i.name_zh, x.enterprise_id, e.name_zh, x.jurisdiction, x.section,
+	x.size, x.product_type, pt.start_date, pt.end_date, pt.status, x.premium, x.sum_insured, x.claims, x.paid_amount`
+const statsPolicyFrom = ` FROM stats_policies x JOIN policies pol ON pol.id = x.policy_id
+	JOIN policy_terms pt ON pt.policy_id = x.policy_id AND pt.term_no = x.term_no JOIN organisations i ON i.id = x.insurer_id
 	JOIN organisations e ON e.id = x.enterprise_id`
 
 func (s *Store) scanStatsPolicy(v *statsView, today string, sc scanner) (*StatsPolicyRow, error) {
 	var r StatsPolicyRow
-	if err := sc.Scan(&r.ID, &r.Number, &r.InsurerID, &r.Insurer, &r.EnterpriseID, &r.Enterprise, &r.Jurisdiction, &r.Industry, &r.Size,
+	if err := sc.Scan(&r.ID, &r.Term, &r.Number, &r.InsurerID, &r.Insurer, &r.EnterpriseID, &r.Enterprise, &r.Jurisdiction, &r.Industry, &r.Size,
 		&r.ProductType, &r.Inception, &r.Expiry, &r.Status, &r.Premium, &r.SumInsured, &r.Claims, &r.Paid); err != nil {
 		return nil, err
 	}
@@ -780,7 +831,7 @@ func (s *Store) scanStatsPolicy(v *statsView, today string, sc scanner) (*StatsP
 	return &r, nil
 }
 
-// StatsPolicies returns a page of the policies of the filter, in id order.
+// StatsPolicies returns a page of the policy terms of the filter, in (policy id, term) order.
 func (s *Store) StatsPolicies(ctx context.Context, f anbao.StatsFilter, page anbao.Page) (*StatsPolicyList, error) {
 	v, err := s.statsScope(ctx, f)
 	if err != nil {
@@ -797,7 +848,7 @@ func (s *Store) StatsPolicies(ctx context.Context, f anbao.StatsFilter, page anb
 		return nil, err
 	}
 	today := s.today()
-	q := "SELECT " + statsPolicyCols + statsPolicyFrom + w.String() + " ORDER BY x.policy_id LIMIT " + w.next(page.Limit) + " OFFSET " + w.next(page.Offset)
+	q := "SELECT " + statsPolicyCols + statsPolicyFrom + w.String() + " ORDER BY x.policy_id, x.term_no LIMIT " + w.next(page.Limit) + " OFFSET " + w.next(page.Offset)
 	err = eachRow(ctx, s.read, q, w.args, func(sc scanner) error {
 		r, err := s.scanStatsPolicy(v, today, sc)
 		if err == nil {
@@ -811,7 +862,7 @@ func (s *Store) StatsPolicies(ctx context.Context, f anbao.StatsFilter, page anb
 // statsChunk is how many policies EachStatsPolicy reads at a time.
 const statsChunk = 1000
 
-// EachStatsPolicy streams every policy of the filter in id order, for
+// EachStatsPolicy streams every policy term of the filter in (policy id, term) order, for
 // exports: it reads by keyset in chunks, so memory stays constant and no
 // connection is held while fn runs.
 func (s *Store) EachStatsPolicy(ctx context.Context, f anbao.StatsFilter, fn func(*StatsPolicyRow) error) error {
@@ -824,12 +875,14 @@ func (s *Store) EachStatsPolicy(ctx context.Context, f anbao.StatsFilter, fn fun
 	}
 	today := s.today()
 	var after int64
+	afterTerm := 0
 	buf := make([]*StatsPolicyRow, 0, statsChunk)
 	for {
 		var w where
 		statsWhere(&w, "x", v.f)
-		w.add("x.policy_id > ?", after)
-		q := "SELECT " + statsPolicyCols + statsPolicyFrom + w.String() + " ORDER BY x.policy_id LIMIT " + w.next(statsChunk)
+		// Keyset on (policy, term), written so that both engines seek on the index.
+		w.add("x.policy_id >= ? AND (x.policy_id > ? OR x.term_no > ?)", after, after, afterTerm)
+		q := "SELECT " + statsPolicyCols + statsPolicyFrom + w.String() + " ORDER BY x.policy_id, x.term_no LIMIT " + w.next(statsChunk)
 		buf = buf[:0]
 		err := eachRow(ctx, s.read, q, w.args, func(sc scanner) error {
 			r, err := s.scanStatsPolicy(v, today, sc)
@@ -849,7 +902,7 @@ func (s *Store) EachStatsPolicy(ctx context.Context, f anbao.StatsFilter, fn fun
 		if len(buf) < statsChunk {
 			return nil
 		}
-		after = buf[len(buf)-1].ID
+		after, afterTerm = buf[len(buf)-1].ID, buf[len(buf)-1].Term
 	}
 }
 
@@ -919,29 +972,30 @@ func (s *Store) refreshStats(ctx context.Context, onlyIfNever bool) error {
 			}
 		}
 		open := "'" + strings.Join([]string{ClaimClosed, ClaimDeclined}, "', '") + "'"
-		if _, err := t.ExecContext(ctx, `INSERT INTO stats_policies (policy_id, insurer_id, enterprise_id, jurisdiction, section, size,
-			product_type, month, premium, sum_insured, subsidy, claims, claims_paid, paid_amount, claims_declined, outstanding)
-			SELECT pol.id, pol.insurer_id, pol.enterprise_id, pol.jurisdiction, `+sectionSQL("pol.industry")+`, pol.size, pol.product_type,
-				substr(pol.inception_date, 1, 7), COALESCE(pt.written, 0), pol.sum_insured, COALESCE(sub.amount, 0), COALESCE(c.n, 0),
+		if _, err := t.ExecContext(ctx, `INSERT INTO stats_policies (policy_id, term_no, insurer_id, enterprise_id, jurisdiction, section,
+			size, product_type, month, premium, sum_insured, subsidy, claims, claims_paid, paid_amount, claims_declined, outstanding)
+			SELECT pol.id, pt.term_no, pol.insurer_id, pol.enterprise_id, pol.jurisdiction, `+sectionSQL("pol.industry")+`, pol.size,
+				pol.product_type, substr(pt.start_date, 1, 7), pt.written_premium, pt.sum_insured, COALESCE(sub.amount, 0), COALESCE(c.n, 0),
 				COALESCE(c.npaid, 0), COALESCE(c.amount, 0), COALESCE(c.ndeclined, 0), COALESCE(c.outstanding, 0)
-			FROM policies pol
-			LEFT JOIN (SELECT policy_id, SUM(written_premium) AS written FROM policy_terms GROUP BY policy_id) pt ON pt.policy_id = pol.id
-			LEFT JOIN (SELECT policy_id, SUM(amount) AS amount FROM policy_subsidies GROUP BY policy_id) sub ON sub.policy_id = pol.id
-			LEFT JOIN (SELECT policy_id, COUNT(*) AS n, SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS npaid, SUM(paid - recovered) AS amount,
-				SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS ndeclined,
+			FROM policy_terms pt JOIN policies pol ON pol.id = pt.policy_id
+			LEFT JOIN (SELECT policy_id, term_no, SUM(amount) AS amount FROM policy_subsidies GROUP BY policy_id, term_no) sub
+				ON sub.policy_id = pt.policy_id AND sub.term_no = pt.term_no
+			LEFT JOIN (SELECT policy_id, term_no, COUNT(*) AS n, SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS npaid,
+				SUM(paid - recovered) AS amount, SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS ndeclined,
 				SUM(CASE WHEN status NOT IN (`+open+`) THEN reserve_loss + reserve_expense ELSE 0 END) AS outstanding
-				FROM claims GROUP BY policy_id) c ON c.policy_id = pol.id
-			WHERE NOT (pol.status = 'cancelled' AND pol.current_term = 1 AND EXISTS (SELECT 1 FROM policy_terms t1
-				WHERE t1.policy_id = pol.id AND t1.term_no = 1 AND t1.status = 'cancelled'
-				AND (t1.cancel_method = 'flat' OR (t1.cancelled_date <> '' AND t1.cancelled_date <= t1.start_date))))`); err != nil {
+				FROM claims GROUP BY policy_id, term_no) c ON c.policy_id = pt.policy_id AND c.term_no = pt.term_no
+			WHERE `+termInForce("pt")); err != nil {
 			return fmt.Errorf("stats policies: %w", err)
 		}
+		// An incident takes its policy's insurer and product type only if
+		// the policy was ever in force (it has a warehouse row).
 		if _, err := t.ExecContext(ctx, `INSERT INTO stats_incidents (incident_id, insurer_id, product_type, jurisdiction, section, size,
 			month, category, sub_category, grade, status, claim_outcome)
 			SELECT i.id, COALESCE(pol.insurer_id, 0), COALESCE(pol.product_type, ''), e.jurisdiction, `+sectionSQL("e.industry")+`, e.size,
 				`+s.shanghaiMonth("i.discovered_at")+`, i.category, i.sub_category, i.grade, i.status,
 				COALESCE((SELECT c.status FROM claims c WHERE c.incident_id = i.id ORDER BY c.id DESC LIMIT 1), '')
-			FROM incidents i JOIN organisations e ON e.id = i.enterprise_id LEFT JOIN policies pol ON pol.id = i.policy_id`); err != nil {
+			FROM incidents i JOIN organisations e ON e.id = i.enterprise_id LEFT JOIN policies pol ON pol.id = i.policy_id
+				AND EXISTS (SELECT 1 FROM stats_policies sp WHERE sp.policy_id = i.policy_id)`); err != nil {
 			return fmt.Errorf("stats incidents: %w", err)
 		}
 		if s.engine == Postgres {
@@ -997,7 +1051,7 @@ type statsCell struct{ scope, dim, key string }
 
 // statsFold computes the figures of filter f in one pass over the
 // warehouse: every dimension, grade, category and decline reason at once,
-// reading the matching policies by enterprise so that distinct enterprises
+// reading the matching policy terms by enterprise so that distinct enterprises
 // count exactly with constant memory. With multi it also computes every
 // jurisdiction's and every insurer's own scope (the rollup).
 func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool) (map[statsCell]*anbao.StatsFigures, error) {
@@ -1110,7 +1164,7 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 	}
 	w.add("c.status = ?", ClaimDeclined)
 	err = eachRow(ctx, db, `SELECT c.decline_code, x.insurer_id, x.jurisdiction, x.month FROM claims c
-		JOIN stats_policies x ON x.policy_id = c.policy_id`+w.String(), w.args, func(sc scanner) error {
+		JOIN stats_policies x ON x.policy_id = c.policy_id AND x.term_no = c.term_no`+w.String(), w.args, func(sc scanner) error {
 		var code, jur, month string
 		var ins int64
 		if err := sc.Scan(&code, &ins, &jur, &month); err != nil {
@@ -1127,7 +1181,7 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 	return cells, nil
 }
 
-// statsFoldOne folds the policies of one scope (conditions w) into the
+// statsFoldOne folds the policy terms of one scope (conditions w) into the
 // cells, without sorting: each cell keeps a bitset of the enterprise ids it
 // has counted.
 func statsFoldOne(ctx context.Context, db querier, w *where, cell func(statsCell) *anbao.StatsFigures) error {

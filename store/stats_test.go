@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,11 +33,12 @@ type statsRefOrg struct {
 	kind, jurisdiction, industry, size string
 }
 
+// statsRefPolicy is one policy term with its policy's facts.
 type statsRefPolicy struct {
 	id, insurer, enterprise         int64
+	term                            int
 	jurisdiction, section, size, pt string
-	month, status                   string
-	currentTerm                     int
+	month                           string
 	premium, sumInsured, subsidy    int64
 	neverInForce                    bool
 }
@@ -49,6 +51,7 @@ type statsRefIncident struct {
 
 type statsRefClaim struct {
 	policy                           int64
+	term                             int
 	status, decline                  string
 	paid, recovered, lossRes, expRes int64
 }
@@ -90,47 +93,65 @@ func loadStatsRef(t *testing.T, st *store.Store) *statsRef {
 		r.orgs[id] = o
 		return err
 	})
-	byID := map[int64]int{}
-	each(`SELECT id, insurer_id, enterprise_id, jurisdiction, industry, size, product_type, inception_date, status, current_term, sum_insured
-		FROM policies`, func(rs *sql.Rows) error {
+	// The policies' facts, then one reference row per term (new business
+	// and each renewal), in the Beijing month of the term's start date.
+	facts := map[int64]statsRefPolicy{}
+	each(`SELECT id, insurer_id, enterprise_id, jurisdiction, industry, size, product_type FROM policies`, func(rs *sql.Rows) error {
 		var p statsRefPolicy
-		var ind, inception string
-		if err := rs.Scan(&p.id, &p.insurer, &p.enterprise, &p.jurisdiction, &ind, &p.size, &p.pt, &inception, &p.status, &p.currentTerm,
-			&p.sumInsured); err != nil {
+		var ind string
+		if err := rs.Scan(&p.id, &p.insurer, &p.enterprise, &p.jurisdiction, &ind, &p.size, &p.pt); err != nil {
 			return err
 		}
-		p.section, p.month = sectionOf(ind), inception[:7]
-		byID[p.id] = len(r.policies)
-		r.policies = append(r.policies, p)
+		p.section = sectionOf(ind)
+		facts[p.id] = p
 		return nil
 	})
-	each("SELECT policy_id, term_no, status, start_date, cancelled_date, cancel_method, written_premium FROM policy_terms", func(rs *sql.Rows) error {
-		var pid, written int64
-		var no int
-		var status, start, cancelled, method string
-		if err := rs.Scan(&pid, &no, &status, &start, &cancelled, &method, &written); err != nil {
-			return err
-		}
-		p := &r.policies[byID[pid]]
-		p.premium += written
-		if no == 1 && status == "cancelled" && (method == "flat" || (cancelled != "" && cancelled <= start)) {
-			p.neverInForce = true
-		}
-		return nil
-	})
-	for i := range r.policies {
-		p := &r.policies[i]
-		p.neverInForce = p.neverInForce && p.status == "cancelled" && p.currentTerm == 1
+	type termKey struct {
+		policy int64
+		term   int
 	}
-	each("SELECT policy_id, amount FROM policy_subsidies", func(rs *sql.Rows) error {
+	byTerm := map[termKey]int{}
+	inForce := map[int64]bool{} // policies with a term ever in force
+	each("SELECT policy_id, term_no, status, start_date, cancelled_date, cancel_method, written_premium, sum_insured FROM policy_terms",
+		func(rs *sql.Rows) error {
+			var pid, written, sum int64
+			var no int
+			var status, start, cancelled, method string
+			if err := rs.Scan(&pid, &no, &status, &start, &cancelled, &method, &written, &sum); err != nil {
+				return err
+			}
+			p := facts[pid]
+			day, err := time.Parse(time.DateOnly, start)
+			if err != nil {
+				return err
+			}
+			p.term, p.month, p.premium, p.sumInsured = no, day.Format("2006-01"), written, sum
+			if status == "cancelled" {
+				if method == "flat" {
+					p.neverInForce = true
+				} else if c, err := time.Parse(time.DateOnly, cancelled); err == nil && !c.After(day) {
+					p.neverInForce = true
+				}
+			}
+			if !p.neverInForce {
+				inForce[pid] = true
+			}
+			byTerm[termKey{pid, no}] = len(r.policies)
+			r.policies = append(r.policies, p)
+			return nil
+		})
+	each("SELECT policy_id, term_no, amount FROM policy_subsidies", func(rs *sql.Rows) error {
 		var pid, amt int64
-		err := rs.Scan(&pid, &amt)
-		r.policies[byID[pid]].subsidy += amt
+		var no int
+		err := rs.Scan(&pid, &no, &amt)
+		if i, ok := byTerm[termKey{pid, no}]; ok {
+			r.policies[i].subsidy += amt
+		}
 		return err
 	})
-	each("SELECT policy_id, status, decline_code, paid, recovered, reserve_loss, reserve_expense FROM claims", func(rs *sql.Rows) error {
+	each("SELECT policy_id, term_no, status, decline_code, paid, recovered, reserve_loss, reserve_expense FROM claims", func(rs *sql.Rows) error {
 		var c statsRefClaim
-		err := rs.Scan(&c.policy, &c.status, &c.decline, &c.paid, &c.recovered, &c.lossRes, &c.expRes)
+		err := rs.Scan(&c.policy, &c.term, &c.status, &c.decline, &c.paid, &c.recovered, &c.lossRes, &c.expRes)
 		r.claims = append(r.claims, c)
 		return err
 	})
@@ -148,8 +169,8 @@ func loadStatsRef(t *testing.T, st *store.Store) *statsRef {
 		in.month = tm.In(anbao.Shanghai).Format("2006-01")
 		o := r.orgs[ent]
 		in.jurisdiction, in.section, in.size = o.jurisdiction, sectionOf(o.industry), o.size
-		if pid != 0 {
-			p := r.policies[byID[pid]]
+		if pid != 0 && inForce[pid] { // a policy never in force lends nothing
+			p := facts[pid]
 			in.insurer, in.pt = p.insurer, p.pt
 		}
 		r.incidents = append(r.incidents, in)
@@ -204,16 +225,20 @@ func (r *statsRef) figures(f anbao.StatsFilter) (map[string]map[string]*anbao.St
 		}
 		return refKey(d, jur, sec, size, pt, ins, month)
 	}
-	claimsOf := map[int64][]statsRefClaim{}
+	type termKey struct {
+		policy int64
+		term   int
+	}
+	claimsOf := map[termKey][]statsRefClaim{}
 	for _, c := range r.claims {
-		claimsOf[c.policy] = append(claimsOf[c.policy], c)
+		claimsOf[termKey{c.policy, c.term}] = append(claimsOf[termKey{c.policy, c.term}], c)
 	}
 	declines := map[string]int64{}
 	for _, p := range r.policies {
 		if p.neverInForce || !refMatch(f, p.jurisdiction, p.section, p.size, p.pt, p.insurer, p.month) {
 			continue
 		}
-		for _, c := range claimsOf[p.id] {
+		for _, c := range claimsOf[termKey{p.id, p.term}] {
 			if c.status == "declined" {
 				declines[c.decline]++
 			}
@@ -227,7 +252,7 @@ func (r *statsRef) figures(f anbao.StatsFilter) (map[string]map[string]*anbao.St
 			x.Subsidy += p.subsidy
 			ents[string(d)][k][p.enterprise] = true
 			x.Enterprises = int64(len(ents[string(d)][k]))
-			for _, c := range claimsOf[p.id] {
+			for _, c := range claimsOf[termKey{p.id, p.term}] {
 				x.Claims++
 				if c.paid > 0 {
 					x.ClaimsPaid++
@@ -411,14 +436,15 @@ func TestStatsFigures(t *testing.T) {
 				t.Errorf("policies: total %d (%d items), want %d", list.Total, len(list.Items), o.Totals.Policies)
 			}
 			var n, prem, paid, last int64
+			lastTerm := 0
 			must(t, st.EachStatsPolicy(op, f, func(p *store.StatsPolicyRow) error {
-				if p.ID <= last {
-					t.Errorf("stream not in id order: %d after %d", p.ID, last)
+				if p.ID < last || (p.ID == last && p.Term <= lastTerm) {
+					t.Errorf("stream not in (id, term) order: %d/%d after %d/%d", p.ID, p.Term, last, lastTerm)
 				}
-				if p.Enterprise == "" || p.Insurer == "" || p.Number == "" {
+				if p.Enterprise == "" || p.Insurer == "" || p.Number == "" || p.Term < 1 {
 					t.Errorf("row %+v without names", p)
 				}
-				last = p.ID
+				last, lastTerm = p.ID, p.Term
 				n, prem, paid = n+1, prem+p.Premium, paid+p.Paid
 				return nil
 			}))
@@ -440,11 +466,35 @@ func TestStatsFigures(t *testing.T) {
 		if o.Totals.Subsidy == 0 || o.Totals.ClaimsDeclined == 0 || o.Totals.PaidAmount == 0 || o.Totals.Outstanding == 0 {
 			t.Errorf("the demo leaves a figure untested: %+v", o.Totals)
 		}
-		if want := count(t, st, "SELECT COUNT(*) FROM reports"); o.Assessments != want {
-			t.Errorf("assessments %d, want %d", o.Assessments, want)
+		if want := count(t, st, "SELECT COUNT(*) FROM engagements WHERE status = 'completed'"); o.Assessments != want || want == 0 {
+			t.Errorf("assessments %d, want %d (completed engagements)", o.Assessments, want)
 		}
-		if want := count(t, st, "SELECT COUNT(*) FROM dispatches") + count(t, st, "SELECT COUNT(*) FROM entitlement_usage"); o.Services != want {
-			t.Errorf("services %d, want %d", o.Services, want)
+		if want := count(t, st, "SELECT COUNT(*) FROM attestations"); o.SelfAssessments != want || want == 0 {
+			t.Errorf("self-assessments %d, want %d (attestations)", o.SelfAssessments, want)
+		}
+		// Services: on policies ever in force (the reference's terms).
+		inForce := map[int64]bool{}
+		for _, p := range r.policies {
+			if !p.neverInForce {
+				inForce[p.id] = true
+			}
+		}
+		var services int64
+		for _, q := range []string{"SELECT policy_id FROM dispatches", "SELECT policy_id FROM entitlement_usage"} {
+			rows, err := st.RawDB().Query(q)
+			must(t, err)
+			for rows.Next() {
+				var pid int64
+				must(t, rows.Scan(&pid))
+				if inForce[pid] {
+					services++
+				}
+			}
+			must(t, rows.Err())
+			rows.Close()
+		}
+		if o.Services != services {
+			t.Errorf("services %d, want %d", o.Services, services)
 		}
 		if want := count(t, st, "SELECT COUNT(*) FROM service_plans WHERE status NOT IN ('draft', 'withdrawn')"); o.Plans != want {
 			t.Errorf("plans %d, want %d", o.Plans, want)
@@ -494,8 +544,13 @@ func TestStatsFigures(t *testing.T) {
 
 		// A new policy shows after the next refresh only, and AsOf says so.
 		var before int64 = o.Totals.Policies
-		var pid int64
+		var pid, terms int64
 		must(t, st.RawDB().QueryRow("SELECT id FROM policies WHERE status = 'active' ORDER BY id LIMIT 1").Scan(&pid))
+		for _, p := range r.policies {
+			if p.id == pid && !p.neverInForce {
+				terms++
+			}
+		}
 		storetest.Exec(t, st, "UPDATE policies SET status = 'cancelled' WHERE id = $1", pid)
 		storetest.Exec(t, st, "UPDATE policy_terms SET status = 'cancelled', cancel_method = 'flat', cancelled_date = start_date WHERE policy_id = $1", pid)
 		storetest.Exec(t, st, "UPDATE policies SET current_term = 1 WHERE id = $1", pid)
@@ -507,8 +562,8 @@ func TestStatsFigures(t *testing.T) {
 		must(t, st.RefreshStats(sys()))
 		o3, err := st.StatsOverview(op, anbao.StatsFilter{}, "zh-CN")
 		must(t, err)
-		if o3.Totals.Policies != before-1 {
-			t.Errorf("a policy cancelled flat still counts: %d, want %d", o3.Totals.Policies, before-1)
+		if o3.Totals.Policies != before-terms || terms == 0 {
+			t.Errorf("a policy cancelled flat still counts: %d, want %d-%d", o3.Totals.Policies, before, terms)
 		}
 		checkOverview(t, loadStatsRef(t, st), o3, false)
 	})
@@ -772,5 +827,233 @@ func TestStatsRetail(t *testing.T) {
 		if o.RetailPolicies != 0 {
 			t.Errorf("retail outside the period: %d", o.RetailPolicies)
 		}
+	})
+}
+
+// statsFixtureID runs an INSERT … RETURNING id.
+func statsFixtureID(t *testing.T, st *store.Store, q string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := st.RawDB().QueryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return id
+}
+
+// A fixed adversarial book added to the demo's in 西藏 (54), with the figures it adds
+// worked out by hand (each view is compared before and after). Amounts in 分.
+//
+//	Policy A (enterprise E1, insurer I, liability), incepted 2024-12-01:
+//	  term 1 2024-12-01..2025-12-01: written 120,000, sum insured 10,000,000, subsidy 24,000;
+//	    claim K1 (incident X1 discovered 2025-06) closed: paid 500,000, recovered 100,000.
+//	  term 2 2025-12-01..2026-12-01 (the renewal): annual 150,000 + endorsement of
+//	    2026-03-01 for 30,000 → written 180,000, sum insured 20,000,000, subsidy 36,000;
+//	    claim K2 (incident X2 discovered 2026-02) declined, reopened, declined again.
+//	Policy B (E2, I, property), incepted 2025-03-01, cancelled flat: never in force.
+//	  Incident X3 on it discovered 2025-03-31T16:00:00Z = 2025-04-01 00:00 Beijing.
+//	Policy C (E2, I, liability), incepted 2025-03-15, cancelled pro rata 2025-09-15:
+//	  annual 100,000, refund 50,000 → written 50,000, sum insured 5,000,000.
+//	  Incident X4 on it discovered 2025-03-31T15:59:59Z = 2025-03-31 23:59:59 Beijing;
+//	  claim K3 partially paid: paid 200,000, reserves 150,000 + 20,000 open.
+func TestStatsTermFixture(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		loadDemoIncidents(t, st, 120)
+		const jur = "54"
+		_, ins := statsCtx(t, st, "ins1.admin")
+		op, _ := statsCtx(t, st, "op.admin")
+		type fig = anbao.StatsFigures
+		cases := []struct {
+			name string
+			f    anbao.StatsFilter
+			want fig
+		}{
+			// All time (the rollup of the jurisdiction): terms A1, A2, C1 (B1 never in force).
+			// Premium 120,000 + 180,000 + 50,000 = 350,000; sum insured 10,000,000 + 20,000,000 + 5,000,000
+			// = 35,000,000; subsidy 24,000 + 36,000 = 60,000; enterprises E1, E2; incidents X1..X4;
+			// claims K1, K2, K3, paid K1 and K3, paid amount (500,000 − 100,000) + 200,000 = 600,000,
+			// declined K2 (once), outstanding 150,000 + 20,000 = 170,000.
+			{"all time", anbao.StatsFilter{Jurisdiction: jur},
+				fig{Policies: 3, Premium: 350_000, SumInsured: 35_000_000, Subsidy: 60_000, Enterprises: 2, Incidents: 4, Claims: 3,
+					ClaimsPaid: 2, PaidAmount: 600_000, ClaimsDeclined: 1, Outstanding: 170_000}},
+			// 2024 (rollup): term A1 only, with its claim K1: paid 500,000 − 100,000 = 400,000.
+			{"2024", anbao.StatsFilter{Jurisdiction: jur, From: "2024-01", To: "2024-12"},
+				fig{Policies: 1, Premium: 120_000, SumInsured: 10_000_000, Subsidy: 24_000, Enterprises: 1, Claims: 1, ClaimsPaid: 1,
+					PaidAmount: 400_000}},
+			// 2025 (rollup): the renewal A2 (2025-12) and C1 (2025-03): premium 180,000 + 50,000 = 230,000, sum insured
+			// 20,000,000 + 5,000,000 = 25,000,000, subsidy 36,000; incidents X1 (2025-06), X3 (2025-04), X4 (2025-03);
+			// claims K2 (A2's cohort) and K3 (C1's): paid 200,000, declined 1, outstanding 170,000.
+			{"2025", anbao.StatsFilter{Jurisdiction: jur, From: "2025-01", To: "2025-12"},
+				fig{Policies: 2, Premium: 230_000, SumInsured: 25_000_000, Subsidy: 36_000, Enterprises: 2, Incidents: 3, Claims: 2,
+					ClaimsPaid: 1, PaidAmount: 200_000, ClaimsDeclined: 1, Outstanding: 170_000}},
+			// 2026 (rollup): only incident X2; the renewal's endorsement of 2026-03 stays in 2025-12.
+			{"2026", anbao.StatsFilter{Jurisdiction: jur, From: "2026-01", To: "2026-12"}, fig{Incidents: 1}},
+			// 2024-12 (live): A1 again.
+			{"2024-12", anbao.StatsFilter{Jurisdiction: jur, From: "2024-12", To: "2024-12"},
+				fig{Policies: 1, Premium: 120_000, SumInsured: 10_000_000, Subsidy: 24_000, Enterprises: 1, Claims: 1, ClaimsPaid: 1,
+					PaidAmount: 400_000}},
+			// 2025-12 (live): the renewal A2 with its endorsement (150,000 + 30,000) and declined claim K2.
+			{"2025-12", anbao.StatsFilter{Jurisdiction: jur, From: "2025-12", To: "2025-12"},
+				fig{Policies: 1, Premium: 180_000, SumInsured: 20_000_000, Subsidy: 36_000, Enterprises: 1, Claims: 1, ClaimsDeclined: 1}},
+			// 2025-03 (live): C1 net of its refund (100,000 − 50,000) and X4 (23:59:59 Beijing on the 31st).
+			{"2025-03", anbao.StatsFilter{Jurisdiction: jur, From: "2025-03", To: "2025-03"},
+				fig{Policies: 1, Premium: 50_000, SumInsured: 5_000_000, Enterprises: 1, Incidents: 1, Claims: 1, ClaimsPaid: 1,
+					PaidAmount: 200_000, Outstanding: 170_000}},
+			// 2025-04 (live): X3 only (00:00 Beijing on the 1st); B's flat-cancelled term is not a policy.
+			{"2025-04", anbao.StatsFilter{Jurisdiction: jur, From: "2025-04", To: "2025-04"}, fig{Incidents: 1}},
+			// The insurer's view of the jurisdiction (live): X3 is on a policy never in force, so it has no insurer.
+			{"insurer", anbao.StatsFilter{Jurisdiction: jur, InsurerID: ins.OrgID},
+				fig{Policies: 3, Premium: 350_000, SumInsured: 35_000_000, Subsidy: 60_000, Enterprises: 2, Incidents: 3, Claims: 3,
+					ClaimsPaid: 2, PaidAmount: 600_000, ClaimsDeclined: 1, Outstanding: 170_000}},
+			// Property cover in the jurisdiction: only B, never in force, so nothing at all (not even its incident).
+			{"property", anbao.StatsFilter{Jurisdiction: jur, ProductType: "property"}, fig{}},
+		}
+		// snapshot: each case's totals and drill-down premium, and the
+		// jurisdiction's month, insurer and product-type rows as policies×1000 + incidents.
+		type snap struct {
+			totals  []fig
+			drill   []int64
+			rows    map[string]int64
+			decline map[string]int64
+		}
+		snapshot := func() snap {
+			must(t, st.RefreshStats(sys()))
+			var sn snap
+			for _, c := range cases {
+				o, err := st.StatsOverview(op, c.f, "zh-CN")
+				must(t, err)
+				o.Totals.LossRatio = nil
+				sn.totals = append(sn.totals, o.Totals)
+				var sum int64
+				must(t, st.EachStatsPolicy(op, c.f, func(p *store.StatsPolicyRow) error {
+					sum += p.Premium
+					return nil
+				}))
+				sn.drill = append(sn.drill, sum)
+			}
+			o, err := st.StatsOverview(op, anbao.StatsFilter{Jurisdiction: jur}, "en")
+			must(t, err)
+			sn.rows, sn.decline = map[string]int64{}, map[string]int64{}
+			for _, b := range o.Breakdowns {
+				if b.Dim == anbao.DimMonth || b.Dim == anbao.DimInsurer || b.Dim == anbao.DimProductType {
+					for _, r := range b.Rows {
+						sn.rows[string(b.Dim)+" "+r.Key] = r.Policies*1000 + r.Incidents
+					}
+				}
+			}
+			for _, d := range o.DeclinedByReason {
+				sn.decline[d.Key] = d.Count
+			}
+			return sn
+		}
+		before := snapshot()
+		var productID, versionID int64
+		must(t, st.RawDB().QueryRow(`SELECT p.id, v.id FROM products p JOIN product_versions v ON v.product_id = p.id
+			WHERE p.insurer_id = $1 ORDER BY v.id LIMIT 1`, ins.OrgID).Scan(&productID, &versionID))
+		now := "2026-11-01T00:00:00.000000Z"
+		org := func(uscc, name, size string) int64 {
+			return statsFixtureID(t, st, `INSERT INTO organisations (kind, status, uscc, name_zh, jurisdiction, industry, size, created_at, updated_at)
+				VALUES ('enterprise', 'active', $1, $2, $3, '6510', $4, $5, $5)`, uscc, name, jur, size, now)
+		}
+		e1, e2 := org("", "藏一软件", "small"), org("", "藏二软件", "micro")
+		policy := func(number string, ent int64, pt, status string, current int, inception, expiry string, premium, sum int64) int64 {
+			return statsFixtureID(t, st, `INSERT INTO policies (number, insurer_id, enterprise_id, product_id, kind, source, status, product_type,
+				jurisdiction, industry, size, current_term, inception_date, expiry_date, premium, sum_insured, created_at, updated_at)
+				SELECT $1, $2, $3, $4, 'standard', 'declared', $5, $6, jurisdiction, industry, size, $7, $8, $9, $10, $11, $12, $12
+				FROM organisations WHERE id = $3`, number, ins.OrgID, ent, productID, status, pt, current, inception, expiry, premium, sum, now)
+		}
+		term := func(pid int64, no int, status, start, end string, annual, written, sum int64, cancelled, method string) {
+			storetest.Exec(t, st, `INSERT INTO policy_terms (policy_id, term_no, product_version_id, status, start_date, end_date,
+				annual_premium, written_premium, sum_insured, cancelled_date, cancel_method, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, pid, no, versionID, status, start, end, annual, written, sum,
+				cancelled, method, now)
+		}
+		pa := policy("ZB-A", e1, "liability", "active", 2, "2024-12-01", "2026-12-01", 180_000, 20_000_000)
+		term(pa, 1, "active", "2024-12-01", "2025-12-01", 120_000, 120_000, 10_000_000, "", "")
+		term(pa, 2, "active", "2025-12-01", "2026-12-01", 150_000, 180_000, 20_000_000, "", "")
+		pb := policy("ZB-B", e2, "property", "cancelled", 1, "2025-03-01", "2026-03-01", 0, 8_000_000)
+		term(pb, 1, "cancelled", "2025-03-01", "2026-03-01", 90_000, 0, 8_000_000, "2025-03-01", "flat")
+		pc := policy("ZB-C", e2, "liability", "cancelled", 1, "2025-03-15", "2026-03-15", 50_000, 5_000_000)
+		term(pc, 1, "cancelled", "2025-03-15", "2026-03-15", 100_000, 50_000, 5_000_000, "2025-09-15", "pro_rata")
+		for _, x := range []struct {
+			pid    int64
+			no     int
+			amount int64
+		}{{pa, 1, 24_000}, {pa, 2, 36_000}} {
+			storetest.Exec(t, st, `INSERT INTO policy_subsidies (policy_id, term_no, jurisdiction, grantor, local_policy, amount, created_by, created_at)
+				VALUES ($1, $2, $3, '经信厅', '补贴办法', $4, 'test', $5)`, x.pid, x.no, jur, x.amount, now)
+		}
+		incident := func(ent, pid int64, at string) int64 {
+			return statsFixtureID(t, st, `INSERT INTO incidents (enterprise_id, policy_id, reported_by_org, reported_by, title, category,
+				sub_category, occurred_at, discovered_at, operator_type, details, facts, grade, table_version, grading, status, created_at, updated_at)
+				VALUES ($1, $2, $1, 'test', '夹具', 'malware', 'ransomware', $3, $3, 'enterprise', '{}', '{}', 'general', 'test', '{}', 'closed', $3, $3)`,
+				ent, pid, at)
+		}
+		x1 := incident(e1, pa, "2025-06-10T02:00:00.000000Z")
+		x2 := incident(e1, pa, "2026-02-01T00:00:00.000000Z")
+		incident(e2, pb, "2025-03-31T16:00:00.000000Z")
+		x4 := incident(e2, pc, "2025-03-31T15:59:59.000000Z")
+		claim := func(number string, inc, pid int64, no int, ent int64, status string, paid, recovered, rl, re int64, decline string) int64 {
+			return statsFixtureID(t, st, `INSERT INTO claims (number, incident_id, policy_id, term_no, enterprise_id, insurer_id, status, notice_at,
+				items, paid, recovered, reserve_loss, reserve_expense, decline_code, opened_by_org, opened_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $10, $11, $12, $13, $6, 'test', $8, $8)`,
+				number, inc, pid, no, ent, ins.OrgID, status, now, paid, recovered, rl, re, decline)
+		}
+		claim("ZC-1", x1, pa, 1, e1, "closed", 500_000, 100_000, 0, 0, "")
+		k2 := claim("ZC-2", x2, pa, 2, e1, "declined", 0, 0, 0, 0, "exclusion")
+		for _, ev := range []string{"declined", "reopened", "declined"} {
+			storetest.Exec(t, st, `INSERT INTO claim_events (claim_id, kind, status, by_org, by_user, at) VALUES ($1, $2, $3, $4, 'test', $5)`,
+				k2, ev, ev, ins.OrgID, now)
+		}
+		claim("ZC-3", x4, pc, 1, e2, "partially_paid", 200_000, 0, 150_000, 20_000, "")
+		after := snapshot()
+		sub := func(a, b fig) fig {
+			return fig{Policies: a.Policies - b.Policies, Premium: a.Premium - b.Premium, SumInsured: a.SumInsured - b.SumInsured,
+				Subsidy: a.Subsidy - b.Subsidy, Enterprises: a.Enterprises - b.Enterprises, Incidents: a.Incidents - b.Incidents,
+				Claims: a.Claims - b.Claims, ClaimsPaid: a.ClaimsPaid - b.ClaimsPaid, PaidAmount: a.PaidAmount - b.PaidAmount,
+				ClaimsDeclined: a.ClaimsDeclined - b.ClaimsDeclined, Outstanding: a.Outstanding - b.Outstanding}
+		}
+		for i, c := range cases {
+			if got := sub(after.totals[i], before.totals[i]); got != c.want {
+				t.Errorf("%s: the fixture adds\n got %+v\nwant %+v", c.name, got, c.want)
+			}
+			if got := after.drill[i] - before.drill[i]; got != c.want.Premium {
+				t.Errorf("%s: the drill-down adds premium %d, want %d", c.name, got, c.want.Premium)
+			}
+		}
+		// Rows added, as policies×1000 + incidents: the renewal in 2025-12, X3 in 2025-04
+		// with no insurer and no product type, X4 in 2025-03.
+		insKey := strconv.FormatInt(ins.OrgID, 10)
+		wantRows := map[string]int64{"month 2024-12": 1000, "month 2025-03": 1001, "month 2025-04": 1, "month 2025-06": 1,
+			"month 2025-12": 1000, "month 2026-02": 1, "insurer " + insKey: 3003, "insurer 0": 1, "product_type liability": 3003,
+			"product_type ": 1}
+		for k, a := range after.rows {
+			if d := a - before.rows[k]; d != wantRows[k] {
+				t.Errorf("%s: the fixture adds %d, want %d", k, d, wantRows[k])
+			}
+		}
+		for k, w := range wantRows {
+			if _, ok := after.rows[k]; !ok {
+				t.Errorf("%s: no row, want %d", k, w)
+			}
+		}
+		if d := after.decline["exclusion"] - before.decline["exclusion"]; d != 1 {
+			t.Errorf("declines for exclusion: the fixture adds %d, want 1", d)
+		}
+		// The drill-down: one row per term, the renewal with its own dates.
+		var rows []string
+		must(t, st.EachStatsPolicy(op, anbao.StatsFilter{Jurisdiction: jur}, func(p *store.StatsPolicyRow) error {
+			if strings.HasPrefix(p.Number, "ZB-") {
+				rows = append(rows, fmt.Sprintf("%s/%d %s %s %d %d", p.Number, p.Term, p.Inception, p.Status, p.Premium, p.Claims))
+			}
+			return nil
+		}))
+		want := "[ZB-A/1 2024-12-01 expired 120000 1 ZB-A/2 2025-12-01 active 180000 1 ZB-C/1 2025-03-15 cancelled 50000 1]"
+		if fmt.Sprint(rows) != want {
+			t.Errorf("drill-down %v\nwant %s", rows, want)
+		}
+		// The reference agrees on the whole book.
+		o, err := st.StatsOverview(op, anbao.StatsFilter{Jurisdiction: jur}, "en")
+		must(t, err)
+		checkOverview(t, loadStatsRef(t, st), o, false)
 	})
 }

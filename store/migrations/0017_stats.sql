@@ -24,10 +24,11 @@ CREATE TABLE retail_returns (
 CREATE INDEX retail_returns_jurisdiction ON retail_returns (jurisdiction, month);
 
 -- The statistics warehouse, rebuilt by RefreshStats: one narrow row per
--- policy ever in force (dimensions resolved, claims folded in) and one per
--- incident, de-identified.
+-- policy term (policy year) ever in force (dimensions resolved, the term's
+-- subsidies and claims folded in) and one per incident, de-identified.
 CREATE TABLE stats_policies (
-    policy_id BIGINT NOT NULL PRIMARY KEY,
+    policy_id BIGINT NOT NULL,
+    term_no INTEGER NOT NULL,
     insurer_id BIGINT NOT NULL,
     enterprise_id BIGINT NOT NULL,
     jurisdiction TEXT NOT NULL,
@@ -42,10 +43,11 @@ CREATE TABLE stats_policies (
     claims_paid BIGINT NOT NULL,
     paid_amount BIGINT NOT NULL,
     claims_declined BIGINT NOT NULL,
-    outstanding BIGINT NOT NULL
+    outstanding BIGINT NOT NULL,
+    PRIMARY KEY (policy_id, term_no)
 );
-CREATE INDEX stats_policies_jurisdiction ON stats_policies (jurisdiction, policy_id);
-CREATE INDEX stats_policies_insurer ON stats_policies (insurer_id, policy_id);
+CREATE INDEX stats_policies_jurisdiction ON stats_policies (jurisdiction, policy_id, term_no);
+CREATE INDEX stats_policies_insurer ON stats_policies (insurer_id, policy_id, term_no);
 
 CREATE TABLE stats_incidents (
     incident_id BIGINT NOT NULL PRIMARY KEY,

@@ -466,9 +466,12 @@ func (g *gen) policies(ids map[string]int64) error {
 				return err
 			}
 		}
+		// A subsidised enterprise is granted 30 % of each term's annual premium.
 		if subsidised[e.jur] && (e.size == "micro" || e.size == "small") && g.rnd.IntN(10) < 6 && !p.flat {
-			if err := sb.row(id, 1, e.jur, "工业和信息化厅", "网络安全保险保费补贴办法", annual*3/10, "pilotgen", g.now); err != nil {
-				return err
+			for t := 1; t <= p.terms; t++ {
+				if err := sb.row(id, t, e.jur, "工业和信息化厅", "网络安全保险保费补贴办法", annual*3/10, "pilotgen", g.now); err != nil {
+					return err
+				}
 			}
 		}
 		g.pols = append(g.pols, p)
@@ -544,7 +547,12 @@ func (g *gen) incidents(ids map[string]int64) error {
 		default:
 			rl, re = loss, loss/10
 		}
-		if err := cb.row(cid, fmt.Sprintf("CB%09d", cid), iid, p.id, 1, p.ent, g.insurers[p.ins], st, ts, "[]", paid, recovered, rl, re, decline,
+		// The claim is on the term in force when the incident was discovered.
+		term := 1
+		for term < p.terms && !at.Before(p.inception.AddDate(term, 0, 0)) {
+			term++
+		}
+		if err := cb.row(cid, fmt.Sprintf("CB%09d", cid), iid, p.id, term, p.ent, g.insurers[p.ins], st, ts, "[]", paid, recovered, rl, re, decline,
 			g.insurers[p.ins], "pilotgen", ts, ts); err != nil {
 			return err
 		}
