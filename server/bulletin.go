@@ -30,6 +30,18 @@ import (
 // line; no script, so they print). Rendered to PDF by Chromium and kept by
 // the store; the figures are computed as the platform itself, narrowed to the
 // scope, so a bulletin reads the same whoever asked for it.
+//
+// Which figure comes from where: policies, premium, sum insured, insured
+// enterprises, subsidies, incidents, retail, assessments and services from
+// the statistics (the month: filter From = To = month; to date: To =
+// month), by their definitions. Claims opened, paid (net of recoveries) and
+// declined, in the month and to its end, and the plans, catalogue plans,
+// projects and participating units at the month's end from
+// store.MonthActivity, by the records' own instants in Beijing months: the
+// statistics count claims in their policy's inception cohort and the pilot
+// as of today, neither of which is what happened in the month. The loss
+// ratio to date is the activity's paid to the month's end over the
+// statistics' premium to the month.
 
 // bulletinNoBrowser remembers that the missing browser was reported once.
 var bulletinNoBrowser atomic.Bool
@@ -176,6 +188,19 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	if err != nil {
 		return nil, err
 	}
+	// What happened in the month, by its own instants: claims by when they
+	// were opened, paid by when paid less recoveries by when recorded,
+	// declines by when declined; and the pilot as it stood at the month's
+	// end (the statistics count claims in their policy's inception cohort
+	// and the pilot as of today).
+	act, err := s.store.MonthActivity(sys, scope, month)
+	if err != nil {
+		return nil, err
+	}
+	pact, err := s.store.MonthActivity(sys, scope, addMonths(month, -1))
+	if err != nil {
+		return nil, err
+	}
 	trend, err := s.store.StatsBreakdown(sys, anbao.StatsFilter{Jurisdiction: scope, From: addMonths(month, -11), To: month}, anbao.DimMonth, lang)
 	if err != nil {
 		return nil, err
@@ -184,6 +209,7 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	v := &bulletinView{Lang: lang, Title: bulletinTitle(scope, month, lang)}
 	v.Sub = T("bul.doc_sub", s.store.Now().In(anbao.Shanghai).Format("2006-01-02 15:04"))
 	c, p := cur.Totals, prev.Totals
+	am, pm := act.InMonth, pact.InMonth
 	num := func(label string, a, b int64) bulletinFigure {
 		ch, tr := change(a, b, lang)
 		return bulletinFigure{Label: label, Value: groupDigits(a), Prev: groupDigits(b), Change: ch, Trend: tr}
@@ -199,10 +225,18 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 		num(T("bul.f.enterprises"), c.Enterprises, p.Enterprises),
 		money(T("bul.f.subsidy"), c.Subsidy, p.Subsidy),
 		num(T("bul.f.incidents"), c.Incidents, p.Incidents),
-		num(T("bul.f.claims"), c.Claims, p.Claims),
-		money(T("bul.f.paid"), c.PaidAmount, p.PaidAmount),
+		num(T("bul.f.claims_opened"), am.ClaimsOpened, pm.ClaimsOpened),
+		money(T("bul.f.paid_month"), am.PaidAmount, pm.PaidAmount),
+		num(T("bul.f.claims_declined"), am.ClaimsDeclined, pm.ClaimsDeclined),
 	}
-	k := cum.Totals
+	k, ka := cum.Totals, act.Cumulative
+	// The cumulative loss ratio: paid (net) up to the month's end over the
+	// written premium of the policies up to the month (the statistics' To).
+	var lr *float64
+	if k.Premium > 0 {
+		r := float64(ka.PaidAmount) / float64(k.Premium)
+		lr = &r
+	}
 	v.Cumulative = []bulletinFigure{
 		{Label: T("bul.f.policies"), Value: groupDigits(k.Policies)},
 		{Label: T("bul.f.premium"), Value: fmtWan(k.Premium)},
@@ -210,33 +244,54 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 		{Label: T("bul.f.enterprises"), Value: groupDigits(k.Enterprises)},
 		{Label: T("bul.f.retail_policies"), Value: groupDigits(cum.RetailPolicies)},
 		{Label: T("bul.f.retail_premium"), Value: fmtWan(cum.RetailPremium)},
-		{Label: T("bul.f.paid"), Value: fmtWan(k.PaidAmount)},
-		{Label: T("bul.f.loss_ratio"), Value: fmtRatio(k.LossRatio)},
-		{Label: T("bul.f.plans"), Value: groupDigits(cum.Plans)},
-		{Label: T("bul.f.projects"), Value: groupDigits(cum.Projects)},
+		{Label: T("bul.f.cum_claims_opened"), Value: groupDigits(ka.ClaimsOpened)},
+		{Label: T("bul.f.cum_paid"), Value: fmtWan(ka.PaidAmount)},
+		{Label: T("bul.f.cum_loss_ratio"), Value: fmtRatio(lr)},
+		{Label: T("bul.f.cum_plans"), Value: groupDigits(act.Plans)},
+		{Label: T("bul.f.cum_catalogue"), Value: groupDigits(act.CataloguePlans)},
+		{Label: T("bul.f.cum_projects"), Value: groupDigits(act.Projects)},
+		{Label: T("bul.f.cum_units"), Value: groupDigits(act.Units)},
 		{Label: T("bul.f.assessments"), Value: groupDigits(cum.Assessments)},
 		{Label: T("bul.f.services"), Value: groupDigits(cum.Services)},
 	}
-	head := []string{"", T("bul.f.policies"), T("bul.f.premium"), T("bul.f.sum_insured"), T("bul.f.claims"), T("bul.f.paid")}
-	tableOf := func(first string, dim anbao.StatsDim) bulletinTable {
+	head := []string{"", T("bul.f.policies"), T("bul.f.premium"), T("bul.f.sum_insured"), T("bul.f.claims_opened"), T("bul.f.paid_month")}
+	// The tables: the statistics' rows of the month, with the month's
+	// claims opened and paid from the activity, by the policy's jurisdiction
+	// or product type.
+	tableOf := func(first string, dim anbao.StatsDim, acts []store.ActivityRow, name func(string) string) bulletinTable {
 		t := bulletinTable{Head: slices.Clone(head)}
 		t.Head[0] = first
+		byKey := map[string]store.ActivityFigures{}
+		for _, a := range acts {
+			byKey[a.Key] = a.ActivityFigures
+		}
+		seen := map[string]bool{}
+		row := func(label string, r anbao.StatsFigures, a store.ActivityFigures) {
+			if r.Policies == 0 && a.ClaimsOpened == 0 && a.Payments == 0 && a.Recoveries == 0 {
+				return
+			}
+			t.Rows = append(t.Rows, []string{label, groupDigits(r.Policies), fmtWan(r.Premium), fmtWan(r.SumInsured),
+				groupDigits(a.ClaimsOpened), fmtWan(a.PaidAmount)})
+		}
 		for _, b := range cur.Breakdowns {
 			if b.Dim != dim {
 				continue
 			}
 			for _, r := range b.Rows {
-				if r.Policies == 0 && r.Claims == 0 {
-					continue
-				}
-				t.Rows = append(t.Rows, []string{r.Label, groupDigits(r.Policies), fmtWan(r.Premium), fmtWan(r.SumInsured),
-					groupDigits(r.Claims), fmtWan(r.PaidAmount)})
+				seen[r.Key] = true
+				row(r.Label, r.StatsFigures, byKey[r.Key])
+			}
+		}
+		for _, a := range acts {
+			if !seen[a.Key] {
+				row(name(a.Key), anbao.StatsFigures{}, a.ActivityFigures)
 			}
 		}
 		return t
 	}
-	v.ByJurisdiction = tableOf(T("bul.jurisdiction"), anbao.DimJurisdiction)
-	v.ByProduct = tableOf(T("bul.product_type"), anbao.DimProductType)
+	v.ByJurisdiction = tableOf(T("bul.jurisdiction"), anbao.DimJurisdiction, act.ByJurisdiction,
+		func(k string) string { return jurisdictionName(k, lang) })
+	v.ByProduct = tableOf(T("bul.product_type"), anbao.DimProductType, act.ByProductType, func(k string) string { return k })
 	v.Grades = bulletinTable{Head: []string{T("bul.grade"), T("bul.count")}}
 	for _, g := range cur.IncidentsByGrade {
 		v.Grades.Rows = append(v.Grades.Rows, []string{g.Label, groupDigits(g.Count)})
@@ -285,7 +340,14 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	if err := t.Execute(&buf, v); err != nil {
 		return nil, err
 	}
-	return &bulletinDoc{Title: v.Title, HTML: buf.Bytes(), Figures: c}, nil
+	// The figures kept with the bulletin are the ones it prints: the
+	// month's claims by the activity, not the inception cohort's; the
+	// cohort's outstanding reserves and loss ratio are not the month's and
+	// are left out.
+	figs := c
+	figs.Claims, figs.ClaimsPaid, figs.PaidAmount, figs.ClaimsDeclined = am.ClaimsOpened, am.ClaimsPaid, am.PaidAmount, am.ClaimsDeclined
+	figs.Outstanding, figs.LossRatio = 0, nil
+	return &bulletinDoc{Title: v.Title, HTML: buf.Bytes(), Figures: figs}, nil
 }
 
 // chartPoint is one point or bar of a chart.

@@ -37,14 +37,19 @@ const MaxBulletinBytes = 20 << 20
 
 // Bulletin is one monthly bulletin. PDF is filled by GetBulletin only.
 type Bulletin struct {
-	ID          int64               `json:"id"`
-	Scope       string              `json:"scope"` // jurisdiction code; "" for the whole pilot
-	Month       string              `json:"month"` // YYYY-MM
-	Lang        string              `json:"lang"`
-	Title       string              `json:"title"`
-	Size        int64               `json:"size"`
-	SHA256      string              `json:"sha256"`
-	Figures     *anbao.StatsFigures `json:"figures,omitempty"` // the month's headline figures
+	ID     int64  `json:"id"`
+	Scope  string `json:"scope"` // jurisdiction code; "" for the whole pilot
+	Month  string `json:"month"` // YYYY-MM
+	Lang   string `json:"lang"`
+	Title  string `json:"title"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	// Figures are the month's headline figures as printed: policies,
+	// premium, sum insured, enterprises, subsidy and incidents from the
+	// statistics (filter From = To = month); claims, claims paid, paid
+	// amount and claims declined from MonthActivity (by the claims' own
+	// instants in the month); no outstanding reserves nor loss ratio.
+	Figures     *anbao.StatsFigures `json:"figures,omitempty"`
 	Origin      string              `json:"origin"`
 	GeneratedAt string              `json:"generated_at"`
 	GeneratedBy string              `json:"generated_by"`
