@@ -58,6 +58,19 @@ func MemberRoleOf(k OrgKind) MemberRole {
 	return ""
 }
 
+// MemberStatus is where an organisation's membership of a project stands.
+// An enterprise's records enter a project's figures only once it accepted:
+// an enterprise added by another organisation is invited until its admin
+// accepts or declines; one that registers the project or adds itself, and
+// every institution and local authority, is accepted at once.
+type MemberStatus string
+
+const (
+	MemberInvited  MemberStatus = "invited"  // added by another organisation, awaiting the enterprise's answer
+	MemberAccepted MemberStatus = "accepted" // takes part
+	MemberDeclined MemberStatus = "declined" // the enterprise declined; it takes no part
+)
+
 // ReportCadence is how often a project reports between its final reports.
 type ReportCadence string
 
@@ -112,7 +125,7 @@ const (
 // ProjectKPIs are the figures of one reporting period for a project's scope.
 // Amounts are in 分.
 type ProjectKPIs struct {
-	Policies       int64 `json:"policies"`         // policies of member enterprises incepting in the period
+	Policies       int64 `json:"policies"`         // policy terms (new and renewed) of accepted member enterprises with member insurers starting in the period, never-in-force terms excluded
 	Premium        int64 `json:"premium"`          // their written premium
 	SumInsured     int64 `json:"sum_insured"`      // their sum insured
 	Subsidies      int64 `json:"subsidies"`        // premium subsidies granted in the period (count)
@@ -124,8 +137,8 @@ type ProjectKPIs struct {
 	InKindValue    int64 `json:"in_kind_value"`    // their value
 	Incidents      int64 `json:"incidents"`        // incidents discovered
 	ClaimsOpened   int64 `json:"claims_opened"`    // claims opened
-	ClaimsPaid     int64 `json:"claims_paid"`      // amount paid on claims
-	ClaimsDeclined int64 `json:"claims_declined"`  // claims declined
+	ClaimsPaid     int64 `json:"claims_paid"`      // amount paid on claims in the period, net of the recoveries recorded in it (may be negative)
+	ClaimsDeclined int64 `json:"claims_declined"`  // distinct claims declined whose last decline falls in the period
 }
 
 // KPIField is one figure of ProjectKPIs, for forms and tables.
@@ -160,7 +173,11 @@ func KPIKeys() []string {
 // Validate checks that every figure is non-negative and within bounds.
 func (k *ProjectKPIs) Validate(prefix string) error {
 	for _, f := range k.Fields() {
-		if *f.Ptr < 0 || *f.Ptr > MaxKPIValue {
+		lo := int64(0)
+		if f.Key == "claims_paid" { // net of recoveries: may be negative
+			lo = -MaxKPIValue
+		}
+		if *f.Ptr < lo || *f.Ptr > MaxKPIValue {
 			return FieldError(prefix+f.Key, "pilot.kpi_out_of_range", *f.Ptr)
 		}
 	}
@@ -271,15 +288,18 @@ type PilotProject struct {
 
 // ProjectMember is one participating unit of a project.
 type ProjectMember struct {
-	OrgID        int64      `json:"org_id"`
-	NameZH       string     `json:"name_zh"`
-	NameEN       string     `json:"name_en"`
-	Kind         OrgKind    `json:"kind"`
-	Role         MemberRole `json:"role"`
-	Jurisdiction string     `json:"jurisdiction"`
-	Registrant   bool       `json:"registrant"`
-	AddedBy      string     `json:"added_by"`
-	AddedAt      string     `json:"added_at"`
+	OrgID        int64        `json:"org_id"`
+	NameZH       string       `json:"name_zh"`
+	NameEN       string       `json:"name_en"`
+	Kind         OrgKind      `json:"kind"`
+	Role         MemberRole   `json:"role"`
+	Jurisdiction string       `json:"jurisdiction"`
+	Registrant   bool         `json:"registrant"`
+	Status       MemberStatus `json:"status"`
+	AddedBy      string       `json:"added_by"`
+	AddedAt      string       `json:"added_at"`
+	RespondedBy  string       `json:"responded_by,omitempty"`
+	RespondedAt  string       `json:"responded_at,omitempty"`
 }
 
 // Name returns the member's name in lang, falling back to Chinese.

@@ -354,10 +354,12 @@ func TestPilotBatchJourney(t *testing.T) {
 	if p := eval[string](t, ent, `location.pathname`); p != repPath {
 		t.Fatalf("the first report link opened %s, want %s (%s – %s)", p, repPath, pStart, pEnd)
 	}
-	wantPolicies := one(`SELECT COUNT(*) FROM policies WHERE enterprise_id = $1 AND insurer_id = $2 AND inception_date >= $3 AND inception_date <= $4`,
-		ent1, ins1, pStart, pEnd)
+	// Policy years (terms) starting in the period, new or renewed, that were in force.
+	const termsInPeriod = ` FROM policy_terms pt JOIN policies p ON p.id = pt.policy_id WHERE p.enterprise_id = $1 AND p.insurer_id = $2
+		AND pt.start_date >= $3 AND pt.start_date <= $4 AND NOT (pt.cancelled_date <> '' AND pt.cancelled_date <= pt.start_date)`
+	wantPolicies := one(`SELECT COUNT(*)`+termsInPeriod, ent1, ins1, pStart, pEnd)
 	if got := eval[string](t, ent, `document.getElementById('k-policies').value`); got != strconv.FormatInt(wantPolicies, 10) {
-		t.Errorf("pre-filled policies %q, want %d (ent1's policies with ins1 incepting %s – %s)", got, wantPolicies, pStart, pEnd)
+		t.Errorf("pre-filled policies %q, want %d (ent1's policy years with ins1 starting %s – %s)", got, wantPolicies, pStart, pEnd)
 	}
 	if wantPolicies == 0 {
 		t.Logf("note: ent1 has no policy with ins1 in %s – %s; the pre-filled figure is 0", pStart, pEnd)
@@ -365,8 +367,7 @@ func TestPilotBatchJourney(t *testing.T) {
 	if s := strings.TrimSpace(ppText(t, ent, "#kpi-policies td.num")); s != strconv.FormatInt(wantPolicies, 10) {
 		t.Errorf("platform policies cell %q, want %d", s, wantPolicies)
 	}
-	wantPremium := one(`SELECT COALESCE(SUM(premium), 0) FROM policies WHERE enterprise_id = $1 AND insurer_id = $2 AND inception_date >= $3
-		AND inception_date <= $4`, ent1, ins1, pStart, pEnd)
+	wantPremium := one(`SELECT COALESCE(SUM(pt.written_premium), 0)`+termsInPeriod, ent1, ins1, pStart, pEnd)
 	if s := strings.TrimSpace(ppText(t, ent, "#kpi-premium td.num")); s != fmt.Sprintf("%s.%02d", groupDigitsE2E(wantPremium/100), wantPremium%100) {
 		t.Errorf("platform premium cell %q, want %d 分", s, wantPremium)
 	}

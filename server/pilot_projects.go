@@ -42,6 +42,12 @@ func (s *Server) registerPilotProjectAPI() {
 	s.api(route{Method: "POST", Path: "/api/v1/pilot/projects/{pid}/members", OpID: "addPilotProjectMembers", Tag: tag,
 		Summary: "The registrant adds members: consortium institutions of the plan, enterprises, the local authority of the jurisdiction",
 		Body:    store.MembersInput{}, Resp: anbao.PilotProject{}, handle: s.apiAddMembers})
+	s.api(route{Method: "POST", Path: "/api/v1/pilot/projects/{pid}/members/{oid}/accept", OpID: "acceptPilotProjectMembership", Tag: tag,
+		Summary: "The admin of an enterprise invited to the project accepts: from then on its records shared with the member institutions " +
+			"enter the project's figures", Body: store.MemberResponseInput{}, Resp: anbao.PilotProject{}, handle: s.apiMemberRespond(true)})
+	s.api(route{Method: "POST", Path: "/api/v1/pilot/projects/{pid}/members/{oid}/decline", OpID: "declinePilotProjectMembership", Tag: tag,
+		Summary: "The admin of an enterprise invited to the project declines: it takes no part", Body: store.MemberResponseInput{},
+		Resp: anbao.PilotProject{}, handle: s.apiMemberRespond(false)})
 	s.api(route{Method: "POST", Path: "/api/v1/pilot/projects/{pid}/status", OpID: "setPilotProjectStatus", Tag: tag,
 		Summary: "The registrant completes or terminates the project (terminating cancels the periodic reports of periods not begun)",
 		Body:    store.ProjectStatusInput{}, Resp: anbao.PilotProject{}, handle: s.apiProjectStatus})
@@ -163,6 +169,23 @@ func (s *Server) apiAddMembers(w http.ResponseWriter, r *http.Request) (any, err
 		return nil, err
 	}
 	return s.store.AddProjectMembers(r.Context(), id, *in)
+}
+
+func (s *Server) apiMemberRespond(accept bool) func(w http.ResponseWriter, r *http.Request) (any, error) {
+	return func(w http.ResponseWriter, r *http.Request) (any, error) {
+		id, in, err := idBody[store.MemberResponseInput](r, "pid")
+		if err != nil {
+			return nil, err
+		}
+		oid, err := pathID(r, "oid")
+		if err != nil {
+			return nil, err
+		}
+		if accept {
+			return s.store.AcceptProjectMembership(r.Context(), id, oid, *in)
+		}
+		return s.store.DeclineProjectMembership(r.Context(), id, oid, *in)
+	}
 }
 
 func (s *Server) apiProjectStatus(w http.ResponseWriter, r *http.Request) (any, error) {

@@ -68,7 +68,7 @@ func (e *testEnv) pilotProjectFixtures(f *fixtures) {
 		members    []int64
 	}{
 		{"pp", "矩阵本方项目", entCtx, mustID(t, f.vals["pp_entry"]), []int64{ins1, prov1, reg}},
-		{"xpp", "矩阵外方项目", xCtx, xentry, nil},
+		{"xpp", "矩阵外方项目", xCtx, xentry, []int64{ins2}},
 	} {
 		ctx := p.ctx
 		pr, err := e.st.RegisterProject(ctx, store.ProjectInput{CatalogueEntryID: p.entry, Title: p.title, Cadence: anbao.CadenceQuarterly,
@@ -85,6 +85,19 @@ func (e *testEnv) pilotProjectFixtures(f *fixtures) {
 			t.Fatal(err)
 		}
 	}
+	// A project of ent1's local authority to which ent1 is invited (not yet accepted).
+	var regJur string
+	if err := e.st.RawDB().QueryRow("SELECT jurisdiction FROM organisations WHERE id = $1", reg).Scan(&regJur); err != nil {
+		t.Fatal(err)
+	}
+	regCtx := anbao.WithPrincipal(context.Background(), &anbao.Principal{UserID: 1, Username: "fixture", OrgID: reg, OrgKind: anbao.KindRegulator,
+		Jurisdiction: regJur, Roles: []anbao.Role{anbao.RoleAdmin}})
+	ipp, err := e.st.RegisterProject(regCtx, store.ProjectInput{CatalogueEntryID: mustID(t, f.vals["pp_entry"]), Title: "矩阵邀请项目",
+		Cadence: anbao.CadenceQuarterly, StartDate: "2024-10-01", EndDate: "2025-09-30", MemberIDs: []int64{ins1, ent1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.vals["ipp"] = fmt.Sprint(ipp.ID)
 	template := store.CaseInput{Kind: anbao.CaseTypical, Background: "背景", Risk: "风险", InsuranceServices: "保险+服务", Outcome: "成效", Lessons: "经验"}
 	mk := func(key, title string, ctx context.Context, submit, publish bool) {
 		in := template
@@ -155,6 +168,19 @@ func pilotProjectMatrixCases() []matrixCase {
 			want: st(403, r("ent1.admin"), 409, r("regx.admin"), 404)},
 		{route: "POST /api/v1/pilot/projects/{pid}/members", path: p + "{xpp}/members", body: `{"org_ids":[{ent1}]}`,
 			want: st(403, keepers, 404)},
+		// Only the invited enterprise's admin answers: 409 is "allowed" (stale version, or no longer invited).
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/accept", path: p + "{ipp}/members/{ent1}/accept", body: `{"version":999}`,
+			want: st(403, r("regx.admin", "prov1.admin"), 404, r("ent1.admin"), 409)},
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/accept", path: p + "{pp}/members/{ent1}/accept", body: `{}`,
+			want: st(403, r("regx.admin"), 404, r("ent1.admin"), 409)},
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/accept", path: p + "{xpp}/members/{foreign_ent}/accept", body: `{}`,
+			want: st(403, r("reg.admin", "ins1.admin", "ins1.uw", "prov1.admin", "ent1.admin"), 404)},
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/decline", path: p + "{ipp}/members/{ent1}/decline", body: `{"version":999}`,
+			want: st(403, r("regx.admin", "prov1.admin"), 404, r("ent1.admin"), 409)},
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/decline", path: p + "{pp}/members/{ent1}/decline", body: `{}`,
+			want: st(403, r("regx.admin"), 404, r("ent1.admin"), 409)},
+		{route: "POST /api/v1/pilot/projects/{pid}/members/{oid}/decline", path: p + "{xpp}/members/{foreign_ent}/decline", body: `{}`,
+			want: st(403, r("reg.admin", "ins1.admin", "ins1.uw", "prov1.admin", "ent1.admin"), 404)},
 		{route: "POST /api/v1/pilot/projects/{pid}/status", path: p + "{pp}/status", body: `{"status":"completed","version":999}`,
 			want: st(403, keepers, 409, r("regx.admin"), 404)},
 		{route: "POST /api/v1/pilot/projects/{pid}/status", path: p + "{xpp}/status", body: `{"status":"completed","version":999}`,
@@ -326,7 +352,7 @@ func TestPilotProjectAPIBadInput(t *testing.T) {
 		ins1, prov1 := mustID(t, f.vals["ins1"]), mustID(t, f.vals["prov1"])
 		entry := e.projectTestCatalogue("BAD", ins1, prov1)
 		regx := f.username("regx.admin")
-		ok := fmt.Sprintf(`{"catalogue_entry_id":%d,"title":"坏输入项目","cadence":"quarterly","start_date":"2025-01-01","end_date":"2025-12-31"}`, entry)
+		ok := fmt.Sprintf(`{"catalogue_entry_id":%d,"title":"坏输入项目","cadence":"quarterly","start_date":"2025-01-01","end_date":"2025-12-31","member_ids":[%d]}`, entry, ins1)
 		rec := e.as("ent1.admin", "POST", "/api/v1/pilot/projects", ok)
 		if rec.Code != 201 {
 			t.Fatalf("register: %d %s", rec.Code, rec.Body)
@@ -345,8 +371,12 @@ func TestPilotProjectAPIBadInput(t *testing.T) {
 			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, `"quarterly"`, `"weekly"`, 1), 400, `"field":"cadence"`},
 			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, `"2025-12-31"`, `"2024-12-31"`, 1), 400, `"field":"end_date"`},
 			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, fmt.Sprint(entry), "999999", 1), 400, `"field":"catalogue_entry_id"`},
-			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, `}`, `,"member_ids":[999999]}`, 1), 400, `"field":"member_ids","request`},
-			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, `}`, `,"member_ids":[`+f.vals["ins2"]+`]}`, 1), 400, "联合体"},
+			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, fmt.Sprintf("[%d]", ins1), "[999999]", 1), 400, `"field":"member_ids","request`},
+			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, fmt.Sprintf("[%d]", ins1), "["+f.vals["ins2"]+"]", 1), 400, "联合体"},
+			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, fmt.Sprintf("[%d]", ins1), fmt.Sprintf("[%d,%s]", ins1, e.userOrg("ent3.admin")), 1), 400, "没有关联"},
+			{"ent1.admin", "POST", "/api/v1/pilot/projects", strings.Replace(ok, fmt.Sprintf("[%d]", ins1), fmt.Sprintf("[%d]", prov1), 1), 400, "至少须有一家"},
+			{"ent3.admin", "POST", fmt.Sprintf("/api/v1/pilot/projects/%d/members/%s/accept", pr.ID, e.userOrg("ent3.admin")), `{}`, 404, `"code":"not_found"`},
+			{"ent1.admin", "POST", fmt.Sprintf("/api/v1/pilot/projects/%d/members/%d/accept", pr.ID, ins1), `{}`, 403, "被邀请企业的管理员"},
 			{regx, "POST", "/api/v1/pilot/projects", strings.Replace(ok, `}`, `,"jurisdiction":"`+strings.TrimPrefix(strings.TrimSuffix(f.username("reg.admin"), ".admin"), "reg")+`"}`, 1), 400, `"field":"jurisdiction"`},
 			{"miit.admin", "POST", "/api/v1/pilot/projects", ok, 403, "国家主管部门"},
 			{"ins2.admin", "POST", "/api/v1/pilot/projects", ok, 403, "联合体"},
@@ -429,6 +459,28 @@ func TestPilotProjectUI(t *testing.T) {
 			t.Fatalf("registered: %+v %v", pr, err)
 		}
 		get("ent1.admin", loc, 200, "界面项目", `id="reports-table"`, "2025Q1", `id="milestone-form"`)
+		// An invitation: the local authority proposes ent1; ent1's admin sees the project, not its reports, and accepts.
+		rec = e.as(regUser, "POST", "/api/v1/pilot/projects", fmt.Sprintf(`{"catalogue_entry_id":%d,"title":"邀请项目","cadence":"quarterly",
+			"start_date":"2025-01-01","end_date":"2025-12-31","member_ids":[%d,%s]}`, entry, ins1, f.vals["ent1"]))
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("invitation: %d %s", rec.Code, rec.Body)
+		}
+		inv := decodeBody[anbao.PilotProject](t, rec)
+		ip := fmt.Sprintf("/projects/%d", inv.ID)
+		if body := get("ent1.admin", ip, 200, `id="project-invitation"`, `data-member-status="invited"`, "同意参加"); strings.Contains(body, `id="reports-table"`) &&
+			strings.Contains(body, "2025Q1") {
+			t.Error("an invited enterprise sees the reports")
+		}
+		if body := get("ent1.member", ip, 200); strings.Contains(body, `id="project-invitation"`) {
+			t.Error("an enterprise member is offered the invitation")
+		}
+		get(regUser, ip+"?lang=en", 200, "Invited, awaiting consent")
+		if rec := post("ent1.admin", ip+"/accept", url.Values{"version": {fmt.Sprint(inv.Version)}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", rec.Code, rec.Body)
+		}
+		if body := get("ent1.admin", ip, 200, `data-member-status="accepted"`, "2025Q1"); strings.Contains(body, `id="project-invitation"`) {
+			t.Error("still invited after accepting")
+		}
 		get(regUser, fmt.Sprintf("/projects/%d?lang=en", pid), 200, "Participating units", "Local authority")
 		get("ent3.admin", fmt.Sprintf("/projects/%d", pid), 404)
 		get("ent1.admin", "/projects?overdue=1", 200, `id="my-overdue"`, "我的逾期报告", "界面项目")
@@ -483,5 +535,88 @@ func TestPilotProjectUI(t *testing.T) {
 		get("ent5.member", "/cases?q=界面", 200, "界面案例", `id="case-library"`)
 		get("ent5.member", "/cases?lang=en", 200, "Case library")
 		get("ent5.member", cl, 200, "界面案例")
+	})
+}
+
+// TestPilotProjectAPIOwnReport: a local regulator taking part in a project
+// may fill and submit a report, but should not acknowledge or return the
+// report its own organisation submitted (403, nothing written).
+func TestPilotProjectAPIOwnReport(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		e := newTestEnv(t, st, 30)
+		f := e.projectTestIDs()
+		ins1, prov1 := mustID(t, f.vals["ins1"]), mustID(t, f.vals["prov1"])
+		entry := e.projectTestCatalogue("OWN", ins1, prov1)
+		regUser := f.username("reg.admin")
+		reg := e.userOrg(regUser)
+		rec := e.as("ent1.admin", "POST", "/api/v1/pilot/projects", fmt.Sprintf(`{"catalogue_entry_id":%d,"title":"自审项目","cadence":"monthly",
+			"start_date":"2025-01-01","end_date":"2025-06-30","member_ids":[%d,%d,%s]}`, entry, ins1, prov1, reg))
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("register: %d %s", rec.Code, rec.Body)
+		}
+		pr := decodeBody[anbao.PilotProject](t, rec)
+		jan := pr.Reports[0]
+		if rec := e.as(regUser, "POST", fmt.Sprintf("/api/v1/pilot/reports/%d/submit", jan.ID), `{"progress":"本辖区组织推进"}`); rec.Code != 200 {
+			t.Fatalf("submit: %d %s", rec.Code, rec.Body)
+		}
+		for _, step := range []struct{ path, body string }{{"acknowledge", `{"comment":"收悉"}`}, {"return", `{"comment":"自行退回"}`}} {
+			head := e.auditHead()
+			rec := e.as(regUser, "POST", fmt.Sprintf("/api/v1/pilot/reports/%d/%s", jan.ID, step.path), step.body)
+			if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "本单位提交的报告") || e.auditHead() != head {
+				t.Errorf("own report %s: %d %s", step.path, rec.Code, rec.Body)
+			}
+		}
+		rec = e.as(regUser, "GET", fmt.Sprintf("/api/v1/pilot/reports/%d", jan.ID), "")
+		if got := decodeBody[anbao.PeriodicReport](t, rec); got.Status != anbao.ReportSubmitted || got.ReviewedBy != "" {
+			t.Errorf("after the refusals: %s", rec.Body)
+		}
+		if rec := e.as("miit.admin", "POST", fmt.Sprintf("/api/v1/pilot/reports/%d/acknowledge", jan.ID), `{"comment":"收悉"}`); rec.Code != 200 {
+			t.Errorf("national acknowledgement: %d %s", rec.Code, rec.Body)
+		}
+
+	})
+}
+
+// TestPilotCaseAPITrail: a published case's review trail is not shown to a
+// local regulator of another jurisdiction.
+func TestPilotCaseAPITrail(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		e := newTestEnv(t, st, 30)
+		f := e.projectTestIDs()
+		ins1, prov1 := mustID(t, f.vals["ins1"]), mustID(t, f.vals["prov1"])
+		entry := e.projectTestCatalogue("TRAIL", ins1, prov1)
+		regUser, regxUser := f.username("reg.admin"), f.username("regx.admin")
+		reg := e.userOrg(regUser)
+		rec := e.as("ent1.admin", "POST", "/api/v1/pilot/projects", fmt.Sprintf(`{"catalogue_entry_id":%d,"title":"痕迹项目","cadence":"monthly",
+			"start_date":"2025-01-01","end_date":"2025-06-30","member_ids":[%d,%d,%s]}`, entry, ins1, prov1, reg))
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("register: %d %s", rec.Code, rec.Body)
+		}
+		pr := decodeBody[anbao.PilotProject](t, rec)
+		// A published case: the trail for the submitter and the reviewers, not for another jurisdiction.
+		rec = e.as("ent1.admin", "POST", "/api/v1/pilot/cases", fmt.Sprintf(`{"kind":"good_practice","title":"审核痕迹案例","project_id":%d,
+			"background":"背景","risk":"风险","insurance_services":"保险+服务","outcome":"成效","lessons":"经验"}`, pr.ID))
+		if rec.Code != 201 {
+			t.Fatalf("case: %d %s", rec.Code, rec.Body)
+		}
+		c := decodeBody[anbao.PilotCase](t, rec)
+		for _, step := range []struct{ user, path, body string }{
+			{"ent1.admin", "submit", `{}`},
+			{regUser, "review", `{"decision":"recommend","comment":"本辖区推荐意见"}`},
+			{"op.expert", "review", `{"decision":"select"}`},
+			{"op.admin", "publish", `{}`},
+		} {
+			if rec := e.as(step.user, "POST", fmt.Sprintf("/api/v1/pilot/cases/%d/%s", c.ID, step.path), step.body); rec.Code != 200 {
+				t.Fatalf("%s %s: %d %s", step.user, step.path, rec.Code, rec.Body)
+			}
+		}
+		rec = e.as(regxUser, "GET", fmt.Sprintf("/api/v1/pilot/cases/%d", c.ID), "")
+		if got := decodeBody[anbao.PilotCase](t, rec); rec.Code != 200 || len(got.Reviews) != 0 || strings.Contains(rec.Body.String(), "本辖区推荐意见") {
+			t.Errorf("another jurisdiction's regulator reads the trail: %d %s", rec.Code, rec.Body)
+		}
+		rec = e.as(regUser, "GET", fmt.Sprintf("/api/v1/pilot/cases/%d", c.ID), "")
+		if got := decodeBody[anbao.PilotCase](t, rec); len(got.Reviews) != 3 {
+			t.Errorf("own jurisdiction's regulator: %s", rec.Body)
+		}
 	})
 }

@@ -86,7 +86,7 @@ func (s *Server) registerProjectPages() error {
 	m.HandleFunc("GET /projects/new", s.uiAuth(s.uiProjectNew))
 	m.HandleFunc("POST /projects/new", s.uiAuth(s.uiProjectCreate))
 	m.HandleFunc("GET /projects/{pid}", s.uiAuth(s.uiProject))
-	for _, step := range []string{"members", "milestones", "status"} {
+	for _, step := range []string{"members", "milestones", "status", "accept", "decline"} {
 		m.HandleFunc("POST /projects/{pid}/"+step, s.uiAuth(s.uiProjectStep(step)))
 	}
 	m.HandleFunc("POST /projects/{pid}/milestones/{mid}", s.uiAuth(s.uiProjectStep("milestone")))
@@ -277,9 +277,11 @@ type uiProjectData struct {
 	Entry                  *anbao.CatalogueEntry
 	IsMember, IsRegistrant bool
 	CanKeep, CanReport     bool
-	Candidates             []*anbao.Organisation
-	Cases                  []*anbao.PilotCase
-	Today                  string
+	// CanRespond: the caller is the admin of an enterprise invited to the project.
+	CanRespond bool
+	Candidates []*anbao.Organisation
+	Cases      []*anbao.PilotCase
+	Today      string
 }
 
 func (s *Server) uiProject(w http.ResponseWriter, r *http.Request) {
@@ -304,7 +306,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 	d := &uiProjectData{Pr: pr, Today: s.store.Now().In(anbao.Shanghai).Format("2006-01-02")}
 	for _, m := range pr.Members {
 		if m.OrgID == p.P.OrgID {
-			d.IsMember = true
+			d.IsMember = m.Status == anbao.MemberAccepted
+			d.CanRespond = m.Status == anbao.MemberInvited && p.P.OrgKind == anbao.KindEnterprise && p.P.HasRole(anbao.RoleAdmin)
 		}
 	}
 	d.IsRegistrant = pr.RegistrantOrgID == p.P.OrgID
@@ -330,6 +333,12 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 			f := anbao.OrgFilter{Kind: k, Status: anbao.OrgActive, Page: anbao.Page{Limit: 200}}
 			if k == anbao.KindRegulator {
 				f.Jurisdiction = pr.Jurisdiction
+			}
+			if k == anbao.KindEnterprise && p.P.OrgKind == anbao.KindEnterprise {
+				continue // an enterprise proposes no other enterprise
+			}
+			if k == anbao.KindEnterprise && p.P.OrgKind == anbao.KindRegulator {
+				f.Jurisdiction = p.P.Jurisdiction // a local authority proposes enterprises of its jurisdiction
 			}
 			if l, err := s.store.ListOrganisations(ctx, f); err == nil {
 				for _, o := range l.Items {
@@ -386,6 +395,14 @@ func (s *Server) uiProjectStep(step string) http.HandlerFunc {
 		case "status":
 			_, err = s.store.SetProjectStatus(ctx, id, store.ProjectStatusInput{Status: anbao.ProjectStatus(f.Get("status")),
 				Note: f.Get("note"), Version: version})
+		case "accept":
+			_, err = s.store.AcceptProjectMembership(ctx, id, anbao.PrincipalFrom(ctx).OrgID, store.MemberResponseInput{Version: version})
+			anchor = "#members"
+		case "decline":
+			if _, err = s.store.DeclineProjectMembership(ctx, id, anbao.PrincipalFrom(ctx).OrgID, store.MemberResponseInput{Version: version}); err == nil {
+				http.Redirect(w, r, "/projects?done=declined", http.StatusSeeOther)
+				return
+			}
 		}
 		if err != nil {
 			if quoteStepError(err) {
@@ -448,10 +465,12 @@ func (s *Server) projectReportPage(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	d := &uiReportData{R: rep, Pr: pr, Frozen: !rep.Status.Open()}
-	member := slices.ContainsFunc(pr.Members, func(m anbao.ProjectMember) bool { return m.OrgID == p.P.OrgID })
+	member := slices.ContainsFunc(pr.Members, func(m anbao.ProjectMember) bool {
+		return m.OrgID == p.P.OrgID && m.Status == anbao.MemberAccepted
+	})
 	d.CanFill = member && anbao.Can(p.P, anbao.ActProjectReport) && rep.Status.Open()
 	d.CanReview = anbao.Can(p.P, anbao.ActReportAcknowledge) && rep.Status == anbao.ReportSubmitted &&
-		(p.P.Jurisdiction == "" || p.P.Jurisdiction == pr.Jurisdiction)
+		(p.P.Jurisdiction == "" || p.P.Jurisdiction == pr.Jurisdiction) && rep.ReporterOrgID != p.P.OrgID
 	platform := rep.Platform
 	if platform == nil {
 		platform = &anbao.ProjectKPIs{}

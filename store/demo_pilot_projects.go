@@ -72,6 +72,7 @@ type dpLoader struct {
 	steps   []*dpStep
 	reports map[int][]int64 // project index → report ids in schedule order
 	project map[int]int64   // project index → id
+	nat     *dpOrg          // a national regulator
 }
 
 func (l *dpLoader) add(at time.Time, fn func(ctx context.Context) error) {
@@ -136,6 +137,11 @@ func (l *dpLoader) plan(ctx context.Context) error {
 		})
 	if err != nil {
 		return err
+	}
+	for _, id := range sortedKeys(l.orgs) {
+		if o := l.orgs[id]; o.kind == anbao.KindRegulator && o.jur == "" && l.nat == nil {
+			l.nat = o
+		}
 	}
 	// The first batch with a published catalogue, its latest published version.
 	var version int64
@@ -333,10 +339,20 @@ func (l *dpLoader) plan(ctx context.Context) error {
 		}
 		members = append(members, reg.id)
 		members = append(members, instMembers...)
-		for _, o := range entMembers {
-			members = append(members, o.id)
+		if registrant.kind == anbao.KindEnterprise {
+			members = append(members, registrant.id)
 		}
-		l.planProject(i, e, jur, registrant, reg, members)
+		// The reports are filed by a member institution or enterprise, not by the local authority that acknowledges them.
+		reporter := registrant
+		if registrant.kind == anbao.KindRegulator {
+			switch {
+			case len(instMembers) > 0:
+				reporter = l.orgs[instMembers[0]]
+			case len(entMembers) > 0:
+				reporter = entMembers[0]
+			}
+		}
+		l.planProject(i, e, jur, registrant, reg, reporter, members, entMembers)
 	}
 	l.planCases()
 	return nil
@@ -366,7 +382,7 @@ var dpIssues = []string{"", "部分中小企业投保意愿不足，保费补贴
 var dpNext = []string{"继续扩大承保覆盖面，推进产品服务类保险落地。", "完善理赔快速通道，开展第二轮应急演练。",
 	"总结可复制做法，准备典型案例申报。"}
 
-func (l *dpLoader) planProject(i int, e *dpEntry, jur string, registrant, reg *dpOrg, members []int64) {
+func (l *dpLoader) planProject(i int, e *dpEntry, jur string, registrant, reg, reporterOrg *dpOrg, members []int64, entMembers []*dpOrg) {
 	s, r := l.s, l.r
 	start := time.Date(2024, time.Month(4+i%6), 1, 0, 0, 0, 0, time.UTC)
 	months := 12 + r.IntN(13)
@@ -406,6 +422,27 @@ func (l *dpLoader) planProject(i int, e *dpEntry, jur string, registrant, reg *d
 			return err
 		}
 		l.project[i] = pr.ID
+		// The enterprises are invited (the demo's own job proposes them) and each one's admin accepts.
+		var invite []int64
+		for _, o := range entMembers {
+			if o != registrant {
+				invite = append(invite, o.id)
+			}
+		}
+		if len(invite) > 0 {
+			sys := anbao.WithPrincipal(ctx, anbao.SystemPrincipal("demo"))
+			if _, err := s.AddProjectMembers(sys, pr.ID, MembersInput{OrgIDs: invite}); err != nil {
+				return err
+			}
+			for _, o := range entMembers {
+				if o == registrant {
+					continue
+				}
+				if _, err := s.AcceptProjectMembership(anbao.WithPrincipal(ctx, o.principal()), pr.ID, o.id, MemberResponseInput{}); err != nil {
+					return err
+				}
+			}
+		}
 		return eachRow(ctx, s.read, `SELECT id FROM project_reports WHERE project_id = $1
 			ORDER BY CASE WHEN kind = 'final' THEN 1 ELSE 0 END, period_start, id`, []any{pr.ID}, func(sc scanner) error {
 			var id int64
@@ -425,8 +462,11 @@ func (l *dpLoader) planProject(i int, e *dpEntry, jur string, registrant, reg *d
 		})
 	}
 	slots := ReportSchedule(start, end, cadence)
-	reporter := registrant.principal()
+	reporter := reporterOrg.principal()
 	regP := reg.principal()
+	if reporterOrg == reg && l.nat != nil {
+		regP = l.nat.principal() // the local authority filed: a national regulator acknowledges
+	}
 	lastOpen := -1
 	for k, sl := range slots {
 		if sl.due.Before(l.now) && sl.Kind != anbao.ReportFinal {

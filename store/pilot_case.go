@@ -226,7 +226,7 @@ func (t *tx) caseJurisdiction(p *anbao.Principal, projectID int64) (string, erro
 	if projectID != 0 {
 		var jur string
 		err := t.QueryRowContext(t.ctx, `SELECT pp.jurisdiction FROM pilot_projects pp WHERE pp.id = $1 AND (EXISTS (SELECT 1 FROM
-			project_members pm WHERE pm.project_id = pp.id AND pm.org_id = $2) OR $3)`, projectID, p.OrgID, p.System).Scan(&jur)
+			project_members pm WHERE pm.project_id = pp.id AND pm.org_id = $2 AND pm.status = 'accepted') OR $3)`, projectID, p.OrgID, p.System).Scan(&jur)
 		if isNoRows(err) {
 			return "", anbao.FieldError("project_id", "case.project_not_member", projectID)
 		}

@@ -16,8 +16,12 @@ import (
 // plan's consortium (insurer or provider admin) or an enterprise admin
 // registers a project against an entry of a published catalogue version.
 // Its members are the registrant and the organisations it adds: consortium
-// members of the plan, enterprises taking part and the local authority of
-// the project's jurisdiction. Members, the regulators of the jurisdiction,
+// members of the plan (at least one insurer), enterprises taking part and
+// the local authority of the project's jurisdiction. An enterprise can be
+// proposed only with a link (see enterpriseLinked) and, unless it is the
+// caller's own, is invited: its records enter the project's figures only
+// once its admin accepts (AcceptProjectMembership). An invited enterprise
+// sees the project's page, not its reports. Members, the regulators of the jurisdiction,
 // the national regulators and the operator's admins and analysts read it;
 // anyone else gets not found. National regulators supervise, they do not
 // register projects.
@@ -92,11 +96,22 @@ func scanProject(sc scanner) (*anbao.PilotProject, error) {
 }
 
 // projectScope restricts a query on projects (alias pp) to those p may
-// read: its organisation's (as a member), those of a local regulator's
-// jurisdiction, all for national regulators and the operator's admins and
-// analysts; none for the operator's other roles.
-func projectScope(p *anbao.Principal, w *where) {
-	member := "EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = pp.id AND pm.org_id = ?)"
+// read: its organisation's (as a member, invited or accepted), those of a
+// local regulator's jurisdiction, all for national regulators and the
+// operator's admins and analysts; none for the operator's other roles.
+func projectScope(p *anbao.Principal, w *where) { scopeProjects(p, w, false) }
+
+// reportScope restricts a query on projects (alias pp) to those whose
+// reports and figures p may read: as projectScope, but a member's
+// organisation must have accepted (an invited enterprise sees the project's
+// page, not its figures).
+func reportScope(p *anbao.Principal, w *where) { scopeProjects(p, w, true) }
+
+func scopeProjects(p *anbao.Principal, w *where, accepted bool) {
+	member := "EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = pp.id AND pm.org_id = ? AND pm.status IN ('invited', 'accepted'))"
+	if accepted {
+		member = "EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = pp.id AND pm.org_id = ? AND pm.status = 'accepted')"
+	}
 	switch {
 	case p.System:
 	case p.OrgKind == anbao.KindOperator:
@@ -129,11 +144,23 @@ func (s *Store) getProject(ctx context.Context, db queryer, p *anbao.Principal, 
 	return pr, err
 }
 
-// isProjectMember reports whether org takes part in project id.
+// isProjectMember reports whether org takes part in project id (an
+// accepted member: an invited or declined enterprise does not).
 func isProjectMember(ctx context.Context, db queryer, projectID, org int64) (bool, error) {
 	var n int
-	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM project_members WHERE project_id = $1 AND org_id = $2", projectID, org).Scan(&n)
+	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM project_members WHERE project_id = $1 AND org_id = $2 AND status = 'accepted'",
+		projectID, org).Scan(&n)
 	return n > 0, err
+}
+
+// memberStatus is org's membership status in project id ("" if none).
+func memberStatus(ctx context.Context, db queryer, projectID, org int64) (anbao.MemberStatus, error) {
+	var st anbao.MemberStatus
+	err := db.QueryRowContext(ctx, "SELECT status FROM project_members WHERE project_id = $1 AND org_id = $2", projectID, org).Scan(&st)
+	if isNoRows(err) {
+		return "", nil
+	}
+	return st, err
 }
 
 // GetProject returns a project with its members, milestones, report
@@ -187,12 +214,13 @@ func (s *Store) GetProject(ctx context.Context, id int64) (*anbao.PilotProject, 
 
 func (s *Store) projectMembers(ctx context.Context, db querier, pr *anbao.PilotProject) ([]anbao.ProjectMember, error) {
 	out := []anbao.ProjectMember{}
-	err := eachRow(ctx, db, `SELECT m.org_id, o.name_zh, o.name_en, o.kind, m.role, o.jurisdiction, m.added_by, m.added_at
-		FROM project_members m JOIN organisations o ON o.id = m.org_id WHERE m.project_id = $1
+	err := eachRow(ctx, db, `SELECT m.org_id, o.name_zh, o.name_en, o.kind, m.role, o.jurisdiction, m.status, m.added_by, m.added_at,
+		m.responded_by, m.responded_at FROM project_members m JOIN organisations o ON o.id = m.org_id WHERE m.project_id = $1
 		ORDER BY CASE m.role WHEN 'local_authority' THEN 0 WHEN 'insurer' THEN 1 WHEN 'provider' THEN 2 ELSE 3 END, o.name_zh, m.org_id`,
 		[]any{pr.ID}, func(sc scanner) error {
 			var m anbao.ProjectMember
-			err := sc.Scan(&m.OrgID, &m.NameZH, &m.NameEN, &m.Kind, &m.Role, &m.Jurisdiction, &m.AddedBy, &m.AddedAt)
+			err := sc.Scan(&m.OrgID, &m.NameZH, &m.NameEN, &m.Kind, &m.Role, &m.Jurisdiction, &m.Status, &m.AddedBy, &m.AddedAt,
+				&m.RespondedBy, &m.RespondedAt)
 			m.Registrant = m.OrgID == pr.RegistrantOrgID
 			out = append(out, m)
 			return err
@@ -235,10 +263,10 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) (*ItemList[*a
 		w.add("LOWER(pp.title) LIKE ?", "%"+strings.ToLower(likeEscape(q))+"%")
 	}
 	if f.OrgID != 0 {
-		w.add("EXISTS (SELECT 1 FROM project_members pm2 WHERE pm2.project_id = pp.id AND pm2.org_id = ?)", f.OrgID)
+		w.add("EXISTS (SELECT 1 FROM project_members pm2 WHERE pm2.project_id = pp.id AND pm2.org_id = ? AND pm2.status = 'accepted')", f.OrgID)
 	}
 	if f.Mine && !p.System {
-		w.add("EXISTS (SELECT 1 FROM project_members pm3 WHERE pm3.project_id = pp.id AND pm3.org_id = ?)", p.OrgID)
+		w.add("EXISTS (SELECT 1 FROM project_members pm3 WHERE pm3.project_id = pp.id AND pm3.org_id = ? AND pm3.status IN ('invited', 'accepted'))", p.OrgID)
 	}
 	today := s.today()
 	if f.Overdue {
@@ -412,13 +440,22 @@ func (s *Store) RegisterProject(ctx context.Context, in ProjectInput) (*anbao.Pi
 		if err != nil {
 			return err
 		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO project_members (project_id, org_id, role, added_by, added_at) VALUES ($1,$2,$3,$4,$5)`,
-			id, p.OrgID, string(anbao.MemberRoleOf(kind)), p.Username, now); err != nil {
+		if _, err := t.ExecContext(ctx, `INSERT INTO project_members (project_id, org_id, role, status, added_by, added_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+			id, p.OrgID, string(anbao.MemberRoleOf(kind)), string(anbao.MemberAccepted), p.Username, now); err != nil {
 			return err
 		}
 		added, err := t.addMembers(id, in.Jurisdiction, ref.Consortium, in.MemberIDs, "member_ids")
 		if err != nil {
 			return err
+		}
+		// The figures are those shared with a member insurer: a project needs one of the plan's consortium.
+		var insurers int
+		if err := t.QueryRowContext(ctx, "SELECT COUNT(*) FROM project_members WHERE project_id = $1 AND role = $2", id,
+			string(anbao.MemberInsurer)).Scan(&insurers); err != nil {
+			return err
+		}
+		if insurers == 0 {
+			return anbao.FieldError("member_ids", "project.insurer_required")
 		}
 		for _, m := range in.Milestones {
 			if _, err := t.ExecContext(ctx, `INSERT INTO project_milestones (project_id, title, due_date, done_date, note, updated_by, updated_at)
@@ -449,8 +486,10 @@ func (s *Store) RegisterProject(ctx context.Context, in ProjectInput) (*anbao.Pi
 
 // addMembers adds organisations to project id, checking each: active, not
 // the operator, a local authority of the project's jurisdiction, an
-// institution of the plan's consortium. It returns the ids added (members
-// already there are skipped).
+// institution of the plan's consortium, an enterprise linked to the caller
+// (see enterpriseLinked). An enterprise other than the caller's own is
+// invited: its records count only once its admin accepts. It returns the ids
+// added (members already there are skipped).
 func (t *tx) addMembers(id int64, jurisdiction string, consortium, orgs []int64, field string) ([]int64, error) {
 	p := anbao.PrincipalFrom(t.ctx)
 	added := []int64{}
@@ -469,6 +508,7 @@ func (t *tx) addMembers(id int64, jurisdiction string, consortium, orgs []int64,
 		if err != nil {
 			return nil, err
 		}
+		mst := anbao.MemberAccepted
 		switch kind {
 		case anbao.KindRegulator:
 			if jur == "" || jur != jurisdiction {
@@ -479,21 +519,56 @@ func (t *tx) addMembers(id int64, jurisdiction string, consortium, orgs []int64,
 				return nil, anbao.FieldError(field, "project.member_not_in_consortium", o)
 			}
 		case anbao.KindEnterprise:
+			if p.System || o != p.OrgID {
+				mst = anbao.MemberInvited
+			}
+			ok, err := t.enterpriseLinked(p, o, jur)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, anbao.FieldError(field, "project.member_unrelated", o)
+			}
 		default:
 			return nil, anbao.FieldError(field, "project.member_kind", o)
 		}
-		if in, err := isProjectMember(t.ctx, t, id, o); err != nil {
+		if cur, err := memberStatus(t.ctx, t, id, o); err != nil {
 			return nil, err
-		} else if in {
+		} else if cur != "" {
 			continue
 		}
-		if _, err := t.ExecContext(t.ctx, `INSERT INTO project_members (project_id, org_id, role, added_by, added_at) VALUES ($1,$2,$3,$4,$5)`,
-			id, o, string(anbao.MemberRoleOf(kind)), p.Username, t.s.now()); err != nil {
+		if _, err := t.ExecContext(t.ctx, `INSERT INTO project_members (project_id, org_id, role, status, added_by, added_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+			id, o, string(anbao.MemberRoleOf(kind)), string(mst), p.Username, t.s.now()); err != nil {
 			return nil, err
 		}
 		added = append(added, o)
 	}
 	return added, nil
+}
+
+// enterpriseLinked reports whether p's organisation may propose enterprise
+// ent (of jurisdiction jur) as a project member: its own; for a local
+// authority, an enterprise of its jurisdiction; for an insurer, one it
+// insures or that consented to it; for a provider, one that engaged it. The
+// platform's own jobs (system principals) may propose any.
+func (t *tx) enterpriseLinked(p *anbao.Principal, ent int64, jur string) (bool, error) {
+	if p.System || ent == p.OrgID {
+		return true, nil
+	}
+	var n int
+	var err error
+	switch p.OrgKind {
+	case anbao.KindRegulator:
+		return p.Jurisdiction != "" && jur == p.Jurisdiction, nil
+	case anbao.KindInsurer:
+		err = t.QueryRowContext(t.ctx, `SELECT (SELECT COUNT(*) FROM policies WHERE insurer_id = $1 AND enterprise_id = $2)
+			+ (SELECT COUNT(*) FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3 AND ended_at = '')`,
+			p.OrgID, ent, string(RelConsent)).Scan(&n)
+	case anbao.KindProvider:
+		err = t.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM relationships WHERE party_org_id = $1 AND enterprise_id = $2 AND kind = $3
+			AND ended_at = ''`, p.OrgID, ent, string(RelEngagement)).Scan(&n)
+	}
+	return n > 0, err
 }
 
 // stepProject runs fn on project id, locked, after checking that the caller
@@ -578,6 +653,73 @@ func (s *Store) AddProjectMembers(ctx context.Context, id int64, in MembersInput
 		}
 		return "add_members", nil, map[string]any{"added": added}, nil
 	})
+}
+
+// MemberResponseInput accepts or declines an invitation to a project.
+type MemberResponseInput struct {
+	Version int `json:"version,omitempty"` // the project's version, if given
+}
+
+// AcceptProjectMembership: the admin of an invited enterprise accepts; from
+// then on its records shared with the project's member institutions enter
+// the project's figures.
+func (s *Store) AcceptProjectMembership(ctx context.Context, projectID, orgID int64, in MemberResponseInput) (*anbao.PilotProject, error) {
+	return s.respondMembership(ctx, projectID, orgID, in, anbao.MemberAccepted)
+}
+
+// DeclineProjectMembership: the admin of an invited enterprise declines; it
+// takes no part and no longer sees the project.
+func (s *Store) DeclineProjectMembership(ctx context.Context, projectID, orgID int64, in MemberResponseInput) (*anbao.PilotProject, error) {
+	return s.respondMembership(ctx, projectID, orgID, in, anbao.MemberDeclined)
+}
+
+func (s *Store) respondMembership(ctx context.Context, projectID, orgID int64, in MemberResponseInput, to anbao.MemberStatus) (*anbao.PilotProject, error) {
+	p := anbao.PrincipalFrom(ctx)
+	if err := anbao.Authorize(p, anbao.ActProjectRegister); err != nil {
+		return nil, err
+	}
+	var registrant int64
+	err := s.inTx(ctx, func(t *tx) error {
+		pr, err := s.getProject(ctx, t, p, projectID, t.forUpdate())
+		if err != nil {
+			return err
+		}
+		registrant = pr.RegistrantOrgID
+		if p.System || p.OrgID != orgID || p.OrgKind != anbao.KindEnterprise || !p.HasRole(anbao.RoleAdmin) {
+			return anbao.Errorf(anbao.EFORBIDDEN, "project.respond_own_only")
+		}
+		cur, err := memberStatus(ctx, t, projectID, orgID)
+		if err != nil {
+			return err
+		}
+		if in.Version != 0 && pr.Version != in.Version {
+			return anbao.Errorf(anbao.ECONFLICT, "error.version_conflict", pr.Version)
+		}
+		if cur != anbao.MemberInvited {
+			return anbao.Errorf(anbao.ECONFLICT, "project.member_not_invited", cur)
+		}
+		now := s.now()
+		if _, err := t.ExecContext(ctx, `UPDATE project_members SET status = $1, responded_by = $2, responded_at = $3 WHERE project_id = $4 AND org_id = $5`,
+			string(to), p.Username, now, projectID, orgID); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE pilot_projects SET updated_at = $1, version = version + 1 WHERE id = $2", now, projectID); err != nil {
+			return err
+		}
+		action := "project.member_accept"
+		if to == anbao.MemberDeclined {
+			action = "project.member_decline"
+		}
+		return t.audit(auditChange{action, "pilot_project", projectID, registrant, map[string]any{"org_id": orgID, "status": cur},
+			map[string]any{"org_id": orgID, "status": to}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if skipReadBack(ctx) || to == anbao.MemberDeclined {
+		return &anbao.PilotProject{ID: projectID, RegistrantOrgID: registrant}, nil
+	}
+	return s.GetProject(ctx, projectID)
 }
 
 // SetProjectStatus completes or terminates an active project: the

@@ -11,12 +11,12 @@ import (
 // Periodic reports of pilot projects (issue #7 item 5). The schedule is laid
 // out at registration (see ReportSchedule). A member organisation's user
 // with the right to report fills a report: the platform's figures for the
-// period and the project's scope are computed live (member enterprises'
-// policies, restricted to the member insurers if the project has any), the
+// period and the project's scope are computed live (see projectKPIs: the
+// accepted member enterprises' records shared with member institutions), the
 // reporter may correct each figure (both are kept), writes the narrative and
 // submits once the period has ended. The regulator of the project's
 // jurisdiction (or a national one) acknowledges it or returns it for
-// correction. Overdue reports get one reminder to the members and, after
+// correction, never one its own organisation submitted. Overdue reports get one reminder to the members and, after
 // anbao.EscalateAfterDays more days, one escalation to the regulator.
 
 // ReportInput saves or submits a report.
@@ -91,7 +91,7 @@ func daysBetween(a, b string) int {
 func (s *Store) listReports(ctx context.Context, p *anbao.Principal, f ReportFilter, order string) (*ItemList[*anbao.PeriodicReport], error) {
 	f.Page = f.Page.Normalize()
 	var w where
-	projectScope(p, &w)
+	reportScope(p, &w)
 	if f.ProjectID != 0 {
 		w.add("pr.project_id = ?", f.ProjectID)
 	}
@@ -116,7 +116,7 @@ func (s *Store) listReports(ctx context.Context, p *anbao.Principal, f ReportFil
 		w.add(overdueCond, today)
 	}
 	if f.Mine && !p.System {
-		w.add("EXISTS (SELECT 1 FROM project_members pm3 WHERE pm3.project_id = pp.id AND pm3.org_id = ?)", p.OrgID)
+		w.add("EXISTS (SELECT 1 FROM project_members pm3 WHERE pm3.project_id = pp.id AND pm3.org_id = ? AND pm3.status = 'accepted')", p.OrgID)
 	}
 	list := &ItemList[*anbao.PeriodicReport]{Items: []*anbao.PeriodicReport{}}
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*)"+reportFrom+w.String(), w.args...).Scan(&list.Total); err != nil {
@@ -146,7 +146,7 @@ func (s *Store) ListProjectReports(ctx context.Context, f ReportFilter) (*ItemLi
 func (s *Store) getProjectReport(ctx context.Context, db queryer, p *anbao.Principal, id int64, lock string) (*anbao.PeriodicReport, error) {
 	var w where
 	w.add("pr.id = ?", id)
-	projectScope(p, &w)
+	reportScope(p, &w)
 	if lock != "" {
 		lock = " FOR UPDATE OF pr"
 	}
@@ -183,8 +183,15 @@ func (s *Store) ProjectKPIs(ctx context.Context, id int64, start, end string) (*
 	if err := anbao.Authorize(p, anbao.ActPilotRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.getProject(ctx, s.read, p, id, ""); err != nil {
+	var w where
+	w.add("pp.id = ?", id)
+	reportScope(p, &w)
+	var n int
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM pilot_projects pp"+w.String(), w.args...).Scan(&n); err != nil {
 		return nil, err
+	}
+	if n == 0 {
+		return nil, anbao.ErrNotFound("project")
 	}
 	if _, err := anbao.ParsePilotDate("start", start); err != nil {
 		return nil, err
@@ -205,8 +212,15 @@ func dayStart(date string) string {
 }
 
 // projectKPIs computes the figures of project id's scope for [start, end]:
-// the member enterprises' records, policies and claims restricted to the
-// member insurers when the project has any.
+// only the records of the ACCEPTED member enterprises that they share with
+// the project's member institutions. Policies, premium and sum insured are
+// the policy terms (new business and renewals) starting in the period with a
+// member insurer, never-in-force terms (cancelled flat) left out; subsidies,
+// in-kind services, dispatches, incidents and claims are those under
+// policies with a member insurer; assessments and engagements those with a
+// member provider. Claims paid are net of the recoveries recorded in the
+// period; claims declined are the distinct claims still declined whose last
+// decline falls in the period.
 func (s *Store) projectKPIs(ctx context.Context, db queryer, id int64, start, end string) (*anbao.ProjectKPIs, error) {
 	k := &anbao.ProjectKPIs{}
 	endT, err := time.Parse(time.DateOnly, end)
@@ -214,34 +228,41 @@ func (s *Store) projectKPIs(ctx context.Context, db queryer, id int64, start, en
 		return nil, err
 	}
 	lo, hi := dayStart(start), dayStart(endT.AddDate(0, 0, 1).Format(time.DateOnly))
-	ents := "(SELECT org_id FROM project_members WHERE project_id = $1 AND role = 'enterprise')"
-	ins := func(col string) string {
-		return " AND (NOT EXISTS (SELECT 1 FROM project_members WHERE project_id = $1 AND role = 'insurer') OR " + col +
-			" IN (SELECT org_id FROM project_members WHERE project_id = $1 AND role = 'insurer'))"
+	ents := "(SELECT org_id FROM project_members WHERE project_id = $1 AND role = 'enterprise' AND status = 'accepted')"
+	ins := "(SELECT org_id FROM project_members WHERE project_id = $1 AND role = 'insurer' AND status = 'accepted')"
+	provs := "(SELECT org_id FROM project_members WHERE project_id = $1 AND role = 'provider' AND status = 'accepted')"
+	shared := func(alias string) string {
+		return alias + ".enterprise_id IN " + ents + " AND " + alias + ".insurer_id IN " + ins
 	}
+	terms := ` FROM policy_terms pt JOIN policies pol ON pol.id = pt.policy_id WHERE ` + shared("pol") + `
+		AND pt.start_date >= $2 AND pt.start_date <= $3 AND NOT (pt.cancelled_date <> '' AND pt.cancelled_date <= pt.start_date)`
 	// One statement, one round trip: $2 and $3 are the dates, $4 and $5 the instants.
 	q := `SELECT
-		(SELECT COUNT(*) FROM policies pol WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND pol.inception_date >= $2 AND pol.inception_date <= $3),
-		(SELECT COALESCE(SUM(pol.premium), 0) FROM policies pol WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND pol.inception_date >= $2 AND pol.inception_date <= $3),
-		(SELECT COALESCE(SUM(pol.sum_insured), 0) FROM policies pol WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND pol.inception_date >= $2 AND pol.inception_date <= $3),
+		(SELECT COUNT(*)` + terms + `),
+		(SELECT COALESCE(SUM(pt.written_premium), 0)` + terms + `),
+		(SELECT COALESCE(SUM(pt.sum_insured), 0)` + terms + `),
 		(SELECT COUNT(*) FROM policy_subsidies ps JOIN policies pol ON pol.id = ps.policy_id
-			WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND ps.created_at >= $4 AND ps.created_at < $5),
+			WHERE ` + shared("pol") + ` AND ps.created_at >= $4 AND ps.created_at < $5),
 		(SELECT COALESCE(SUM(ps.amount), 0) FROM policy_subsidies ps JOIN policies pol ON pol.id = ps.policy_id
-			WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND ps.created_at >= $4 AND ps.created_at < $5),
-		(SELECT COUNT(*) FROM reports r WHERE r.enterprise_id IN ` + ents + ` AND r.signed_at >= $4 AND r.signed_at < $5),
-		(SELECT COUNT(*) FROM engagements e WHERE e.enterprise_id IN ` + ents + ` AND e.created_at >= $4 AND e.created_at < $5),
-		(SELECT COUNT(*) FROM dispatches d JOIN incidents i ON i.id = d.incident_id WHERE i.enterprise_id IN ` + ents + `
+			WHERE ` + shared("pol") + ` AND ps.created_at >= $4 AND ps.created_at < $5),
+		(SELECT COUNT(*) FROM reports r WHERE r.enterprise_id IN ` + ents + ` AND r.provider_id IN ` + provs + ` AND r.signed_at >= $4 AND r.signed_at < $5),
+		(SELECT COUNT(*) FROM engagements e WHERE e.enterprise_id IN ` + ents + ` AND e.provider_id IN ` + provs + ` AND e.created_at >= $4 AND e.created_at < $5),
+		(SELECT COUNT(*) FROM dispatches d JOIN policies pol ON pol.id = d.policy_id WHERE ` + shared("pol") + `
 			AND d.requested_at >= $4 AND d.requested_at < $5),
 		(SELECT COUNT(*) FROM entitlement_usage eu JOIN policies pol ON pol.id = eu.policy_id
-			WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND eu.recorded_at >= $4 AND eu.recorded_at < $5),
+			WHERE ` + shared("pol") + ` AND eu.recorded_at >= $4 AND eu.recorded_at < $5),
 		(SELECT COALESCE(SUM(eu.value_fen), 0) FROM entitlement_usage eu JOIN policies pol ON pol.id = eu.policy_id
-			WHERE pol.enterprise_id IN ` + ents + ins("pol.insurer_id") + ` AND eu.recorded_at >= $4 AND eu.recorded_at < $5),
-		(SELECT COUNT(*) FROM incidents i WHERE i.enterprise_id IN ` + ents + ` AND i.discovered_at >= $4 AND i.discovered_at < $5),
-		(SELECT COUNT(*) FROM claims c WHERE c.enterprise_id IN ` + ents + ins("c.insurer_id") + ` AND c.created_at >= $4 AND c.created_at < $5),
-		(SELECT COALESCE(SUM(cp.amount), 0) FROM claim_payments cp JOIN claims c ON c.id = cp.claim_id WHERE c.enterprise_id IN ` + ents +
-		ins("c.insurer_id") + ` AND cp.paid_at >= $4 AND cp.paid_at < $5),
-		(SELECT COUNT(*) FROM claim_events ce JOIN claims c ON c.id = ce.claim_id WHERE ce.kind = 'declined' AND c.enterprise_id IN ` + ents +
-		ins("c.insurer_id") + ` AND ce.at >= $4 AND ce.at < $5)`
+			WHERE ` + shared("pol") + ` AND eu.recorded_at >= $4 AND eu.recorded_at < $5),
+		(SELECT COUNT(*) FROM incidents i JOIN policies pol ON pol.id = i.policy_id WHERE ` + shared("pol") + `
+			AND i.discovered_at >= $4 AND i.discovered_at < $5),
+		(SELECT COUNT(*) FROM claims c WHERE ` + shared("c") + ` AND c.created_at >= $4 AND c.created_at < $5),
+		(SELECT COALESCE(SUM(cp.amount), 0) FROM claim_payments cp JOIN claims c ON c.id = cp.claim_id WHERE ` + shared("c") + `
+			AND cp.paid_at >= $4 AND cp.paid_at < $5)
+		- (SELECT COALESCE(SUM(cr.amount), 0) FROM claim_recoveries cr JOIN claims c ON c.id = cr.claim_id WHERE ` + shared("c") + `
+			AND cr.recorded_at >= $4 AND cr.recorded_at < $5),
+		(SELECT COUNT(*) FROM claims c WHERE ` + shared("c") + ` AND c.status = 'declined'
+			AND (SELECT MAX(ce.at) FROM claim_events ce WHERE ce.claim_id = c.id AND ce.kind = 'declined') >= $4
+			AND (SELECT MAX(ce.at) FROM claim_events ce WHERE ce.claim_id = c.id AND ce.kind = 'declined') < $5)`
 	if err := db.QueryRowContext(ctx, q, id, start, end, lo, hi).Scan(&k.Policies, &k.Premium, &k.SumInsured, &k.Subsidies, &k.SubsidyAmount,
 		&k.Assessments, &k.Engagements, &k.Dispatches, &k.InKindServices, &k.InKindValue, &k.Incidents, &k.ClaimsOpened, &k.ClaimsPaid,
 		&k.ClaimsDeclined); err != nil {
@@ -394,6 +415,9 @@ func (s *Store) reviewReport(ctx context.Context, id int64, in ReportReviewInput
 		p := anbao.PrincipalFrom(ctx)
 		if !p.System && p.Jurisdiction != "" && p.Jurisdiction != pr.Jurisdiction {
 			return "", nil, anbao.Errorf(anbao.EFORBIDDEN, "report.other_jurisdiction")
+		}
+		if !p.System && r.ReporterOrgID == p.OrgID {
+			return "", nil, anbao.Errorf(anbao.EFORBIDDEN, "report.own")
 		}
 		if in.Version != 0 && r.Version != in.Version {
 			return "", nil, anbao.Errorf(anbao.ECONFLICT, "error.version_conflict", r.Version)

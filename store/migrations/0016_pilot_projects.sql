@@ -29,13 +29,20 @@ CREATE INDEX pilot_projects_batch ON pilot_projects (batch_id, id);
 CREATE INDEX pilot_projects_entry ON pilot_projects (catalogue_entry_id);
 
 -- The participating units of a project: the registrant and the
--- organisations it added. role follows the organisation's kind.
+-- organisations it added. role follows the organisation's kind. status is
+-- the enterprise's consent: an enterprise added by another organisation is
+-- 'invited' until its admin answers ('accepted' or 'declined'); only
+-- accepted enterprises' records enter the project's figures. Institutions,
+-- local authorities and an enterprise adding itself are 'accepted' at once.
 CREATE TABLE project_members (
     project_id BIGINT NOT NULL REFERENCES pilot_projects (id),
     org_id BIGINT NOT NULL REFERENCES organisations (id),
     role TEXT NOT NULL,
+    status TEXT NOT NULL,
     added_by TEXT NOT NULL,
     added_at TEXT NOT NULL,
+    responded_by TEXT NOT NULL DEFAULT '',
+    responded_at TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (project_id, org_id)
 );
 CREATE INDEX project_members_org ON project_members (org_id, project_id);
