@@ -13,7 +13,13 @@ package store
 // stats_rollup: every
 // figure of the scope-only views (national, each jurisdiction, each
 // insurer, for all time and for each calendar year), so that those views
-// read a few hundred rows. Any other filter is folded live from the
+// read a few hundred rows, and stats_rollup_month: the same scopes' figures
+// per month, so that a scope-only view over any other month range sums its
+// months' rows (additive figures), and counts distinct enterprises exactly
+// by keeping each row's enterprises apart by prev, the enterprise's
+// previous month with a term in the same cell: an enterprise counts in a
+// range in its first month there, the one month of the range whose prev is
+// before it. Any other filter is folded live from the
 // warehouse in one pass (in Go: exact distinct enterprises with a bitset
 // per cell). bench/dashboard measures both at 500,000 policies.
 //
@@ -287,6 +293,65 @@ func rollupScope(f anbao.StatsFilter) (string, bool) {
 	return year, true
 }
 
+// rangeScope names the scope of the monthly rollup answering f, a
+// scope-only filter with a month range that is not a calendar year (those
+// and all time are in the rollup), with the range's bounds; ok false when
+// f has another filter or no range.
+func rangeScope(f anbao.StatsFilter) (scope, from, to string, ok bool) {
+	rest := f
+	rest.Jurisdiction, rest.InsurerID, rest.From, rest.To = "", 0, "", ""
+	if rest != (anbao.StatsFilter{}) || (f.Jurisdiction != "" && f.InsurerID != 0) || (f.From == "" && f.To == "") {
+		return "", "", "", false
+	}
+	from, to = f.From, f.To
+	if from == "" {
+		from = "0000-00" // before every month
+	}
+	if to == "" {
+		to = "9999-99"
+	}
+	switch {
+	case f.Jurisdiction != "":
+		scope = "j:" + f.Jurisdiction
+	case f.InsurerID != 0:
+		scope = "i:" + strconv.FormatInt(f.InsurerID, 10)
+	}
+	return scope, from, to, true
+}
+
+// statsRangeCells sums the monthly rollup of scope over the months from..to
+// for dims: the additive figures of every row, the enterprises of the rows
+// whose prev (the enterprise's previous month in the cell) is before the
+// range, so that each enterprise counts once, in its first month in the
+// range.
+func (s *Store) statsRangeCells(ctx context.Context, scope, from, to string, dims []string) (map[string]map[string]*anbao.StatsFigures, error) {
+	out := map[string]map[string]*anbao.StatsFigures{dimTotal: {"": {}}}
+	var w where
+	w.add("scope = ?", scope)
+	w.add("month >= ?", from)
+	w.add("month <= ?", to)
+	if len(dims) == 1 {
+		w.add("dim = ?", dims[0])
+	}
+	q := `SELECT dim, k, SUM(policies), SUM(premium), SUM(sum_insured), SUM(subsidy),
+		SUM(CASE WHEN prev < ` + w.next(from) + ` THEN enterprises ELSE 0 END), SUM(incidents), SUM(claims), SUM(claims_paid),
+		SUM(paid_amount), SUM(claims_declined), SUM(outstanding) FROM stats_rollup_month` + w.String() + " GROUP BY dim, k"
+	err := eachRow(ctx, s.read, q, w.args, func(sc scanner) error {
+		var dim, key string
+		var x anbao.StatsFigures
+		if err := sc.Scan(&dim, &key, &x.Policies, &x.Premium, &x.SumInsured, &x.Subsidy, &x.Enterprises, &x.Incidents, &x.Claims,
+			&x.ClaimsPaid, &x.PaidAmount, &x.ClaimsDeclined, &x.Outstanding); err != nil {
+			return err
+		}
+		if out[dim] == nil {
+			out[dim] = map[string]*anbao.StatsFigures{}
+		}
+		out[dim][key] = &x
+		return nil
+	})
+	return out, err
+}
+
 // Extra figure groups kept beside the dimensions.
 const (
 	dimTotal    = ""
@@ -342,7 +407,10 @@ func (s *Store) statsCellsFor(ctx context.Context, v *statsView, dims []string) 
 		})
 		return out, err
 	}
-	cells, err := statsFold(ctx, s.read, v.f, false)
+	if scope, from, to, ok := rangeScope(v.f); ok {
+		return s.statsRangeCells(ctx, scope, from, to, dims)
+	}
+	cells, err := statsFold(ctx, s.read, v.f, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -692,6 +760,8 @@ func (s *Store) statsPilotCounts(ctx context.Context, f anbao.StatsFilter, lang 
 		return err
 	}
 	l := &statsLabels{en: lang == "en" || strings.HasPrefix(lang, "en-")}
+	// Units take part once accepted: an invited enterprise is not yet one.
+	w.add("pm.status = 'accepted'")
 	err := eachRow(ctx, s.read, "SELECT o.kind, COUNT(DISTINCT pm.org_id) FROM project_members pm JOIN organisations o ON o.id = pm.org_id"+
 		" JOIN pilot_projects pp ON pp.id = pm.project_id"+w.String()+" GROUP BY o.kind ORDER BY o.kind", w.args, func(sc scanner) error {
 		var c anbao.StatsCount
@@ -1020,7 +1090,8 @@ func (s *Store) refreshStats(ctx context.Context, onlyIfNever bool) error {
 // storeRollup folds the warehouse read through db into the rollup written
 // by t, and stamps the refresh.
 func (s *Store) storeRollup(ctx context.Context, db querier, t *tx, start, built time.Time) error {
-	cells, err := statsFold(ctx, db, anbao.StatsFilter{}, true)
+	months := map[monthCell]*anbao.StatsFigures{}
+	cells, err := statsFold(ctx, db, anbao.StatsFilter{}, true, months)
 	if err != nil {
 		return err
 	}
@@ -1029,19 +1100,30 @@ func (s *Store) storeRollup(ctx context.Context, db querier, t *tx, start, built
 		rows = append(rows, []any{k.scope, k.dim, k.key, x.Policies, x.Premium, x.SumInsured, x.Subsidy, x.Enterprises, x.Incidents,
 			x.Claims, x.ClaimsPaid, x.PaidAmount, x.ClaimsDeclined, x.Outstanding})
 	}
+	mrows := make([][]any, 0, len(months))
+	for k, x := range months {
+		mrows = append(mrows, []any{k.scope, k.month, k.dim, k.key, k.prev, x.Policies, x.Premium, x.SumInsured, x.Subsidy, x.Enterprises,
+			x.Incidents, x.Claims, x.ClaimsPaid, x.PaidAmount, x.ClaimsDeclined, x.Outstanding})
+	}
 	rolled := time.Now()
-	if _, err := t.ExecContext(ctx, "DELETE FROM stats_rollup"); err != nil {
-		return err
+	for _, q := range []string{"DELETE FROM stats_rollup", "DELETE FROM stats_rollup_month"} {
+		if _, err := t.ExecContext(ctx, q); err != nil {
+			return err
+		}
 	}
 	if err := t.insertRows("stats_rollup", `scope, dim, k, policies, premium, sum_insured, subsidy, enterprises, incidents, claims,
 		claims_paid, paid_amount, claims_declined, outstanding`, rows); err != nil {
+		return err
+	}
+	if err := t.insertRows("stats_rollup_month", `scope, month, dim, k, prev, policies, premium, sum_insured, subsidy, enterprises,
+		incidents, claims, claims_paid, paid_amount, claims_declined, outstanding`, mrows); err != nil {
 		return err
 	}
 	if _, err := t.ExecContext(ctx, "UPDATE stats_meta SET refreshed_at = $1 WHERE id = 1", s.now()); err != nil {
 		return err
 	}
 	s.log.Info("statistics refreshed", "warehouse", built.Sub(start).Round(time.Millisecond),
-		"rollup", rolled.Sub(built).Round(time.Millisecond), "cells", len(rows), "total", time.Since(start).Round(time.Millisecond))
+		"rollup", rolled.Sub(built).Round(time.Millisecond), "cells", len(rows), "month_cells", len(mrows), "total", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -1049,12 +1131,18 @@ func (s *Store) storeRollup(ctx context.Context, db querier, t *tx, start, built
 // "j:<jurisdiction>" or "i:<insurer id>"), a figure group and a key.
 type statsCell struct{ scope, dim, key string }
 
+// monthCell names a cell of the monthly rollup: a scope ("", "j:<code>",
+// "i:<id>"), a month, a figure group, a key and the enterprise's previous
+// month with a term in the same (scope, group, key) ("" none).
+type monthCell struct{ scope, month, dim, key, prev string }
+
 // statsFold computes the figures of filter f in one pass over the
 // warehouse: every dimension, grade, category and decline reason at once,
 // reading the matching policy terms by enterprise so that distinct enterprises
 // count exactly with constant memory. With multi it also computes every
-// jurisdiction's and every insurer's own scope (the rollup).
-func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool) (map[statsCell]*anbao.StatsFigures, error) {
+// jurisdiction's and every insurer's own scope (the rollup), and, when
+// months is not nil, the monthly rollup of each of those scopes into it.
+func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool, months map[monthCell]*anbao.StatsFigures) (map[statsCell]*anbao.StatsFigures, error) {
 	type cellKey = statsCell
 	cells := map[cellKey]*anbao.StatsFigures{}
 	cell := func(k cellKey) *anbao.StatsFigures {
@@ -1083,6 +1171,31 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 		}
 		return out
 	}
+	mcell := func(k monthCell) *anbao.StatsFigures {
+		x := months[k]
+		if x == nil {
+			x = &anbao.StatsFigures{}
+			months[k] = x
+		}
+		return x
+	}
+	if !multi {
+		months = nil
+	}
+	// The monthly rollup's scopes: the base ones, without a year.
+	baseScopes := func(all []string) []string {
+		n := 0
+		for _, sc := range all {
+			if !strings.Contains(sc, "@") {
+				n++
+			}
+		}
+		return all[:n]
+	}
+	// The enterprise's last two distinct months with a term in each cell
+	// (the rows of an enterprise come in month order).
+	type lastMonths struct{ last, prev string }
+	lastOf := map[statsCell]lastMonths{}
 	cell(cellKey{"", dimTotal, ""}) // the total exists even when empty
 	var w where
 	statsWhere(&w, "x", f)
@@ -1103,7 +1216,7 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 	if multi {
 		err = eachRow(ctx, db, `SELECT x.enterprise_id, x.insurer_id, x.jurisdiction, x.section, x.size, x.product_type, x.month, x.premium,
 		x.sum_insured, x.subsidy, x.claims, x.claims_paid, x.paid_amount, x.claims_declined, x.outstanding FROM stats_policies x`+w.String()+
-			" ORDER BY x.enterprise_id", w.args, func(sc scanner) error {
+			" ORDER BY x.enterprise_id, x.month", w.args, func(sc scanner) error {
 			var ent, ins int64
 			var jur, sec, size, pt, month string
 			var v anbao.StatsFigures
@@ -1113,12 +1226,40 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 			}
 			if ent != lastEnt {
 				clear(seen)
+				clear(lastOf)
 				lastEnt = ent
 			}
 			insKey := strconv.FormatInt(ins, 10)
 			keys := [][2]string{{dimTotal, ""}, {"jurisdiction", jur}, {"industry", sec}, {"size", size}, {"product_type", pt},
 				{"insurer", insKey}, {"month", month}}
-			for _, scope := range scopes(jur, ins, month) {
+			all := scopes(jur, ins, month)
+			if months != nil {
+				for _, scope := range baseScopes(all) {
+					for _, dk := range keys {
+						k := cellKey{scope, dk[0], dk[1]}
+						lm := lastOf[k]
+						newEnt := lm.last != month
+						if newEnt {
+							lm = lastMonths{last: month, prev: lm.last}
+							lastOf[k] = lm
+						}
+						x := mcell(monthCell{scope, month, dk[0], dk[1], lm.prev})
+						x.Policies++
+						x.Premium += v.Premium
+						x.SumInsured += v.SumInsured
+						x.Subsidy += v.Subsidy
+						x.Claims += v.Claims
+						x.ClaimsPaid += v.ClaimsPaid
+						x.PaidAmount += v.PaidAmount
+						x.ClaimsDeclined += v.ClaimsDeclined
+						x.Outstanding += v.Outstanding
+						if newEnt {
+							x.Enterprises++
+						}
+					}
+				}
+			}
+			for _, scope := range all {
 				for _, dk := range keys {
 					k := cellKey{scope, dk[0], dk[1]}
 					x := cell(k)
@@ -1152,9 +1293,17 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 		}
 		keys := [][2]string{{dimTotal, ""}, {"jurisdiction", jur}, {"industry", sec}, {"size", size}, {"product_type", pt},
 			{"insurer", strconv.FormatInt(ins, 10)}, {"month", month}, {dimGrade, grade}, {dimCategory, cat}}
-		for _, scope := range scopes(jur, ins, month) {
+		all := scopes(jur, ins, month)
+		for _, scope := range all {
 			for _, dk := range keys {
 				cell(cellKey{scope, dk[0], dk[1]}).Incidents++
+			}
+		}
+		if months != nil {
+			for _, scope := range baseScopes(all) {
+				for _, dk := range keys {
+					mcell(monthCell{scope, month, dk[0], dk[1], ""}).Incidents++
+				}
 			}
 		}
 		return nil
@@ -1170,8 +1319,14 @@ func statsFold(ctx context.Context, db querier, f anbao.StatsFilter, multi bool)
 		if err := sc.Scan(&code, &ins, &jur, &month); err != nil {
 			return err
 		}
-		for _, scope := range scopes(jur, ins, month) {
+		all := scopes(jur, ins, month)
+		for _, scope := range all {
 			cell(cellKey{scope, dimDecline, code}).ClaimsDeclined++
+		}
+		if months != nil {
+			for _, scope := range baseScopes(all) {
+				mcell(monthCell{scope, month, dimDecline, code, ""}).ClaimsDeclined++
+			}
 		}
 		return nil
 	})

@@ -301,7 +301,9 @@ func (s *Store) activityPilot(ctx context.Context, a *MonthActivity) error {
 	if err := one("SELECT COUNT(*) FROM pilot_projects pp", &w, &a.Projects); err != nil {
 		return err
 	}
-	w.add("pm.added_at < ?", a.End)
+	// Units: members taking part by the month's end, i.e. enterprises that had
+	// accepted by then (institutions and local authorities are accepted when added).
+	w.add("pm.added_at < ? AND pm.status = 'accepted' AND (pm.responded_at = '' OR pm.responded_at < ?)", a.End, a.End)
 	if err := one(`SELECT COUNT(DISTINCT pm.org_id) FROM project_members pm JOIN pilot_projects pp ON pp.id = pm.project_id`,
 		&w, &a.Units); err != nil {
 		return err

@@ -165,11 +165,17 @@ func loadActivityRef(t *testing.T, st *store.Store) *activityRef {
 			created time.Time
 		}{j, refTime(t, at)}
 	})
-	each("SELECT pm.project_id, pm.org_id, o.kind, pm.added_at FROM project_members pm JOIN organisations o ON o.id = pm.org_id",
+	each("SELECT pm.project_id, pm.org_id, o.kind, pm.added_at, pm.status, pm.responded_at FROM project_members pm JOIN organisations o ON o.id = pm.org_id",
 		func(scan func(...any)) {
 			var p, o int64
-			var kind, at string
-			scan(&p, &o, &kind, &at)
+			var kind, at, status, responded string
+			scan(&p, &o, &kind, &at, &status, &responded)
+			if status != "accepted" {
+				return // invited or declined: not taking part
+			}
+			if responded > at {
+				at = responded // taking part from its acceptance
+			}
 			r.members = append(r.members, struct {
 				project, org int64
 				kind         string

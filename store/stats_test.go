@@ -506,14 +506,18 @@ func TestStatsFigures(t *testing.T) {
 			JOIN catalogue_versions cv ON cv.id = ce.version_id WHERE ce.plan_id = sp.id AND cv.status = 'published')`); o.CataloguePlans != want {
 			t.Errorf("catalogue plans %d, want %d", o.CataloguePlans, want)
 		}
-		// Units, by kind: every member organisation once, counted in Go.
+		// Units, by kind: every member organisation that takes part (an
+		// invited enterprise does not until it accepts) once, counted in Go.
 		units := map[string]map[int64]bool{}
-		rows, err := st.RawDB().Query("SELECT o.kind, m.org_id FROM project_members m JOIN organisations o ON o.id = m.org_id")
+		rows, err := st.RawDB().Query("SELECT o.kind, m.org_id, m.status FROM project_members m JOIN organisations o ON o.id = m.org_id")
 		must(t, err)
 		for rows.Next() {
-			var kind string
+			var kind, status string
 			var id int64
-			must(t, rows.Scan(&kind, &id))
+			must(t, rows.Scan(&kind, &id, &status))
+			if status != "accepted" {
+				continue
+			}
 			if units[kind] == nil {
 				units[kind] = map[int64]bool{}
 			}
@@ -530,6 +534,27 @@ func TestStatsFigures(t *testing.T) {
 			}
 		}
 		t.Logf("pilot: %d plans, %d in the catalogue, %d projects, units %+v", o.Plans, o.CataloguePlans, o.Projects, o.Units)
+		// An enterprise only invited to its project is not a unit until it accepts.
+		unitsOf := func(o *anbao.StatsOverview, kind string) int64 {
+			for _, u := range o.Units {
+				if u.Key == kind {
+					return u.Count
+				}
+			}
+			return 0
+		}
+		var invitee int64
+		must(t, st.RawDB().QueryRow(`SELECT MIN(m.org_id) FROM project_members m JOIN organisations o ON o.id = m.org_id
+			WHERE o.kind = 'enterprise' AND (SELECT COUNT(*) FROM project_members x WHERE x.org_id = m.org_id) = 1`).Scan(&invitee))
+		_, err = st.RawDB().Exec("UPDATE project_members SET status = 'invited', responded_at = '' WHERE org_id = $1", invitee)
+		must(t, err)
+		inv, err := st.StatsOverview(op, anbao.StatsFilter{}, "zh-CN")
+		must(t, err)
+		if got, was := unitsOf(inv, "enterprise"), unitsOf(o, "enterprise"); got != was-1 {
+			t.Errorf("with enterprise %d only invited: %d enterprise units, want %d", invitee, got, was-1)
+		}
+		_, err = st.RawDB().Exec("UPDATE project_members SET status = 'accepted' WHERE org_id = $1", invitee)
+		must(t, err)
 		// A local regulator's pilot counts are its jurisdiction's.
 		regCtx, regP := statsCtx(t, st, "reg32.admin")
 		ro, err := st.StatsOverview(regCtx, anbao.StatsFilter{}, "zh-CN")
@@ -887,19 +912,28 @@ func TestStatsTermFixture(t *testing.T) {
 					ClaimsPaid: 1, PaidAmount: 200_000, ClaimsDeclined: 1, Outstanding: 170_000}},
 			// 2026 (rollup): only incident X2; the renewal's endorsement of 2026-03 stays in 2025-12.
 			{"2026", anbao.StatsFilter{Jurisdiction: jur, From: "2026-01", To: "2026-12"}, fig{Incidents: 1}},
-			// 2024-12 (live): A1 again.
+			// 2024-12 (a month range: the monthly rollup): A1 again.
 			{"2024-12", anbao.StatsFilter{Jurisdiction: jur, From: "2024-12", To: "2024-12"},
 				fig{Policies: 1, Premium: 120_000, SumInsured: 10_000_000, Subsidy: 24_000, Enterprises: 1, Claims: 1, ClaimsPaid: 1,
 					PaidAmount: 400_000}},
-			// 2025-12 (live): the renewal A2 with its endorsement (150,000 + 30,000) and declined claim K2.
+			// 2025-12 (monthly rollup): the renewal A2 with its endorsement (150,000 + 30,000) and declined claim K2.
 			{"2025-12", anbao.StatsFilter{Jurisdiction: jur, From: "2025-12", To: "2025-12"},
 				fig{Policies: 1, Premium: 180_000, SumInsured: 20_000_000, Subsidy: 36_000, Enterprises: 1, Claims: 1, ClaimsDeclined: 1}},
-			// 2025-03 (live): C1 net of its refund (100,000 − 50,000) and X4 (23:59:59 Beijing on the 31st).
+			// 2025-03 (monthly rollup): C1 net of its refund (100,000 − 50,000) and X4 (23:59:59 Beijing on the 31st).
 			{"2025-03", anbao.StatsFilter{Jurisdiction: jur, From: "2025-03", To: "2025-03"},
 				fig{Policies: 1, Premium: 50_000, SumInsured: 5_000_000, Enterprises: 1, Incidents: 1, Claims: 1, ClaimsPaid: 1,
 					PaidAmount: 200_000, Outstanding: 170_000}},
-			// 2025-04 (live): X3 only (00:00 Beijing on the 1st); B's flat-cancelled term is not a policy.
+			// 2025-04 (monthly rollup): X3 only (00:00 Beijing on the 1st); B's flat-cancelled term is not a policy.
 			{"2025-04", anbao.StatsFilter{Jurisdiction: jur, From: "2025-04", To: "2025-04"}, fig{Incidents: 1}},
+			// 2024-12..2025-12 (monthly rollup): every term, E1 once (its renewal A2's previous month, 2024-12, is
+			// in the range), incidents X1, X3, X4 (X2 is of 2026).
+			{"2024-12..2025-12", anbao.StatsFilter{Jurisdiction: jur, From: "2024-12", To: "2025-12"},
+				fig{Policies: 3, Premium: 350_000, SumInsured: 35_000_000, Subsidy: 60_000, Enterprises: 2, Incidents: 3, Claims: 3,
+					ClaimsPaid: 2, PaidAmount: 600_000, ClaimsDeclined: 1, Outstanding: 170_000}},
+			// 2025-02..2026-01: A2 (E1 counts: its previous month is before the range) and C1, X1, X3, X4.
+			{"2025-02..2026-01", anbao.StatsFilter{Jurisdiction: jur, From: "2025-02", To: "2026-01"},
+				fig{Policies: 2, Premium: 230_000, SumInsured: 25_000_000, Subsidy: 36_000, Enterprises: 2, Incidents: 3, Claims: 2,
+					ClaimsPaid: 1, PaidAmount: 200_000, ClaimsDeclined: 1, Outstanding: 170_000}},
 			// The insurer's view of the jurisdiction (live): X3 is on a policy never in force, so it has no insurer.
 			{"insurer", anbao.StatsFilter{Jurisdiction: jur, InsurerID: ins.OrgID},
 				fig{Policies: 3, Premium: 350_000, SumInsured: 35_000_000, Subsidy: 60_000, Enterprises: 2, Incidents: 3, Claims: 3,
@@ -1055,5 +1089,110 @@ func TestStatsTermFixture(t *testing.T) {
 		o, err := st.StatsOverview(op, anbao.StatsFilter{Jurisdiction: jur}, "en")
 		must(t, err)
 		checkOverview(t, loadStatsRef(t, st), o, false)
+	})
+}
+
+// A month range that is not a calendar year, scope-only (national, a
+// jurisdiction, an insurer), is summed from the monthly rollup: it must
+// equal the Go reference, the live fold (each industry, size and product
+// type row of its breakdowns is the total of the live filter adding that
+// key, and each insurer row of a jurisdiction's the live filter of both)
+// and the warehouse's COUNT(DISTINCT enterprise_id).
+func TestStatsMonthRange(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, st *store.Store) {
+		loadDemoIncidents(t, st, 600)
+		must(t, st.RefreshStats(sys()))
+		r := loadStatsRef(t, st)
+		op, _ := statsCtx(t, st, "op.admin")
+		_, ins := statsCtx(t, st, "ins1.admin")
+		const from, to = "2025-03", "2026-02"
+		var jur string
+		must(t, st.RawDB().QueryRow(`SELECT jurisdiction FROM stats_policies WHERE month >= $1 AND month <= $2
+			GROUP BY jurisdiction ORDER BY COUNT(*) DESC, jurisdiction LIMIT 1`, from, to).Scan(&jur))
+		for _, f := range []anbao.StatsFilter{
+			{From: from, To: to},
+			{Jurisdiction: jur, From: from, To: to},
+			{InsurerID: ins.OrgID, From: from, To: to},
+			{Jurisdiction: jur, From: from},
+			{InsurerID: ins.OrgID, To: "2025-06"},
+		} {
+			o, err := st.StatsOverview(op, f, "en")
+			must(t, err)
+			checkOverview(t, r, o, false)
+			if f.From == from && f.To == to && (o.Totals.Policies == 0 || o.Totals.Enterprises == 0) {
+				t.Fatalf("filter %+v: no policies in the range: %+v", f, o.Totals)
+			}
+			// The warehouse, counted in SQL.
+			var w []string
+			args := []any{}
+			add := func(cond string, v any) {
+				args = append(args, v)
+				w = append(w, fmt.Sprintf(cond, len(args)))
+			}
+			if f.Jurisdiction != "" {
+				add("jurisdiction = $%d", f.Jurisdiction)
+			}
+			if f.InsurerID != 0 {
+				add("insurer_id = $%d", f.InsurerID)
+			}
+			if f.From != "" {
+				add("month >= $%d", f.From)
+			}
+			if f.To != "" {
+				add("month <= $%d", f.To)
+			}
+			var n, ents, prem int64
+			must(t, st.RawDB().QueryRow("SELECT COUNT(*), COUNT(DISTINCT enterprise_id), COALESCE(SUM(premium), 0) FROM stats_policies WHERE "+
+				strings.Join(w, " AND "), args...).Scan(&n, &ents, &prem))
+			if n != o.Totals.Policies || ents != o.Totals.Enterprises || prem != o.Totals.Premium {
+				t.Errorf("filter %+v: totals %+v, warehouse %d policies, %d enterprises, %d premium", f, o.Totals, n, ents, prem)
+			}
+			// The live fold.
+			for _, b := range o.Breakdowns {
+				for _, row := range b.Rows {
+					lf := f
+					switch {
+					case b.Dim == anbao.DimIndustry:
+						lf.Industry = row.Key
+					case b.Dim == anbao.DimSize:
+						lf.Size = anbao.SizeClass(row.Key)
+					case b.Dim == anbao.DimProductType:
+						lf.ProductType = row.Key
+					case b.Dim == anbao.DimInsurer && f.Jurisdiction != "":
+						id, err := strconv.ParseInt(row.Key, 10, 64)
+						must(t, err)
+						lf.InsurerID = id
+					default:
+						continue
+					}
+					if row.Key == "" {
+						continue // incidents without an insurer or product type
+					}
+					live, err := st.StatsOverview(op, lf, "en")
+					must(t, err)
+					got, want := row.StatsFigures, live.Totals
+					if !sameFigures(got, want) {
+						t.Errorf("filter %+v: %s %q\n fast %+v\n live %+v", f, b.Dim, row.Key, got, want)
+					}
+				}
+			}
+		}
+		// The range is read from the monthly rollup: a change there shows.
+		o, err := st.StatsOverview(op, anbao.StatsFilter{From: from, To: to}, "en")
+		must(t, err)
+		if _, err := st.RawDB().Exec("UPDATE stats_rollup_month SET policies = policies + 1000 WHERE scope = '' AND dim = '' AND month = $1", from); err != nil {
+			t.Fatal(err)
+		}
+		o2, err := st.StatsOverview(op, anbao.StatsFilter{From: from, To: to}, "en")
+		must(t, err)
+		if o2.Totals.Policies <= o.Totals.Policies {
+			t.Errorf("the range is not read from the monthly rollup: %d then %d policies", o.Totals.Policies, o2.Totals.Policies)
+		}
+		must(t, st.RefreshStats(sys()))
+		o3, err := st.StatsOverview(op, anbao.StatsFilter{From: from, To: to}, "en")
+		must(t, err)
+		if !sameFigures(o3.Totals, o.Totals) {
+			t.Errorf("after a refresh %+v, want %+v", o3.Totals, o.Totals)
+		}
 	})
 }

@@ -86,6 +86,33 @@ CREATE TABLE stats_rollup (
     PRIMARY KEY (scope, dim, k)
 );
 
+-- The scope-only views by month, for any month range (national "", "j:<code>",
+-- "i:<id>"): the figures of the terms (and incidents, declines) of the month,
+-- split by prev, the enterprise's previous month with a term in the same
+-- cell ('' none). Over a range [a, b] the additive figures are the sums of
+-- its months' rows, and the distinct enterprises the sum of enterprises of
+-- its rows with prev < a: each enterprise counts once, in the first month
+-- of the range in which it has a term.
+CREATE TABLE stats_rollup_month (
+    scope TEXT NOT NULL,
+    month TEXT NOT NULL,
+    dim TEXT NOT NULL,
+    k TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    policies BIGINT NOT NULL DEFAULT 0,
+    premium BIGINT NOT NULL DEFAULT 0,
+    sum_insured BIGINT NOT NULL DEFAULT 0,
+    subsidy BIGINT NOT NULL DEFAULT 0,
+    enterprises BIGINT NOT NULL DEFAULT 0,
+    incidents BIGINT NOT NULL DEFAULT 0,
+    claims BIGINT NOT NULL DEFAULT 0,
+    claims_paid BIGINT NOT NULL DEFAULT 0,
+    paid_amount BIGINT NOT NULL DEFAULT 0,
+    claims_declined BIGINT NOT NULL DEFAULT 0,
+    outstanding BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, month, dim, k, prev)
+);
+
 -- When the warehouse was last rebuilt ('' never).
 CREATE TABLE stats_meta (
     id INTEGER NOT NULL PRIMARY KEY,
