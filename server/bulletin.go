@@ -175,6 +175,9 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	sys := anbao.WithPrincipal(ctx, anbao.SystemPrincipal("bulletin"))
 	f := anbao.StatsFilter{Jurisdiction: scope, From: month, To: month}
 	cur, err := s.store.StatsOverview(sys, f, lang)
+	if err == nil {
+		nameStatsCounts(cur, lang)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -166,6 +166,9 @@ func (s *Server) apiExportXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := exportLang(r)
 	o, err := s.store.StatsOverview(r.Context(), f, l)
+	if err == nil {
+		nameStatsCounts(o, l)
+	}
 	if err != nil {
 		return err
 	}
@@ -190,6 +193,12 @@ func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request) error {
 		t = s.policyTable(r.Context(), f, l)
 	} else {
 		o, err := s.store.StatsOverview(r.Context(), f, l)
+		if err == nil {
+			nameStatsCounts(o, l)
+		}
+	if err == nil {
+		nameStatsCounts(o, l)
+	}
 		if err != nil {
 			return err
 		}

@@ -219,6 +219,7 @@ func TestStatsAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			nameStatsCounts(want, "zh-CN")
 			if g, w := compactJSON(got), compactJSON(want); g != w {
 				t.Errorf("%s %s: API and store differ:\n%s\n%s", c.user, c.query, g, w)
 			}
@@ -234,6 +235,21 @@ func TestStatsAPI(t *testing.T) {
 		if n := e.statsCount(`SELECT COUNT(*) FROM policy_terms WHERE status <> 'cancelled' OR
 			(cancel_method <> 'flat' AND (cancelled_date = '' OR cancelled_date > start_date))`); all.Totals.Policies != n || n == 0 {
 			t.Errorf("national policies (terms in force) %d, SQL %d", all.Totals.Policies, n)
+		}
+		// Categories and decline reasons come named, not as codes.
+		if len(all.IncidentsByCategory) == 0 || len(all.DeclinedByReason) == 0 {
+			t.Fatalf("demo has no categories (%d) or declines (%d)", len(all.IncidentsByCategory), len(all.DeclinedByReason))
+		}
+		for _, c := range append(slices.Clone(all.IncidentsByCategory), all.DeclinedByReason...) {
+			if c.Key != "" && (c.Label == c.Key || c.Label == "") {
+				t.Errorf("count %s is labelled %q", c.Key, c.Label)
+			}
+		}
+		en := decodeBody[anbao.StatsOverview](t, e.as("nfra.analyst", "GET", "/api/v1/stats/overview?lang=en", ""))
+		for _, c := range en.DeclinedByReason {
+			if c.Key == "below_retention" && c.Label != "Below the retention" {
+				t.Errorf("English decline label %q", c.Label)
+			}
 		}
 		if all.Totals.LossRatio == nil && all.Totals.Premium > 0 {
 			t.Error("a national regulator sees no loss ratio")

@@ -14,7 +14,6 @@ import (
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/cover"
-	"github.com/anbao/anbao/incident"
 	"github.com/anbao/anbao/refdata"
 	"github.com/anbao/anbao/store"
 )
@@ -306,17 +305,7 @@ func (s *Server) dashLayout(p *uiPage, d *uiDashData, f anbao.StatsFilter, metri
 		}
 		d.Tables = append(d.Tables, tb)
 	}
-	// The store labels categories and decline reasons by their codes: name them.
-	for i, c := range ov.IncidentsByCategory {
-		if cat, ok := incident.LookupCategory(c.Key); ok {
-			ov.IncidentsByCategory[i].Label = pickLang(p, cat.NameZH, cat.NameEN)
-		}
-	}
-	for i, c := range ov.DeclinedByReason {
-		if c.Key != "" {
-			ov.DeclinedByReason[i].Label = enumLabel(p, "clm.decline.", c.Key)
-		}
-	}
+	nameStatsCounts(ov, p.Lang)
 	d.Counts = []uiDashCounts{
 		{ID: "incidents_by_grade", Title: p.T("dash.incidents_by_grade"), Rows: ov.IncidentsByGrade,
 			CSV: dashExport("/dashboard/export.csv", f, "incidents_by_grade")},
