@@ -196,9 +196,9 @@ func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			nameStatsCounts(o, l)
 		}
-	if err == nil {
-		nameStatsCounts(o, l)
-	}
+		if err == nil {
+			nameStatsCounts(o, l)
+		}
 		if err != nil {
 			return err
 		}
