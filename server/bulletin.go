@@ -175,12 +175,10 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	sys := anbao.WithPrincipal(ctx, anbao.SystemPrincipal("bulletin"))
 	f := anbao.StatsFilter{Jurisdiction: scope, From: month, To: month}
 	cur, err := s.store.StatsOverview(sys, f, lang)
-	if err == nil {
-		nameStatsCounts(cur, lang)
-	}
 	if err != nil {
 		return nil, err
 	}
+	nameStatsCounts(cur, lang)
 	pf := f
 	pf.From, pf.To = addMonths(month, -1), addMonths(month, -1)
 	prev, err := s.store.StatsOverview(sys, pf, lang)

@@ -166,12 +166,10 @@ func (s *Server) apiExportXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := exportLang(r)
 	o, err := s.store.StatsOverview(r.Context(), f, l)
-	if err == nil {
-		nameStatsCounts(o, l)
-	}
 	if err != nil {
 		return err
 	}
+	nameStatsCounts(o, l)
 	tables := dashboardTables(o, l, showLossRatio(r.Context()))
 	stamp := s.exportStamp()
 	d := &download{w: w, ctype: xlsxType, name: disposition(l, "anbao-dashboard-"+stamp+".xlsx", "安保监管看板-"+stamp+".xlsx")}
@@ -193,15 +191,10 @@ func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request) error {
 		t = s.policyTable(r.Context(), f, l)
 	} else {
 		o, err := s.store.StatsOverview(r.Context(), f, l)
-		if err == nil {
-			nameStatsCounts(o, l)
-		}
-		if err == nil {
-			nameStatsCounts(o, l)
-		}
 		if err != nil {
 			return err
 		}
+		nameStatsCounts(o, l)
 		for _, x := range dashboardTables(o, l, showLossRatio(r.Context())) {
 			if x.Key == table {
 				t = x.Table
