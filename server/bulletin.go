@@ -178,7 +178,6 @@ func (s *Server) bulletinHTML(ctx context.Context, scope, month, lang string) (*
 	if err != nil {
 		return nil, err
 	}
-	nameStatsCounts(cur, lang)
 	pf := f
 	pf.From, pf.To = addMonths(month, -1), addMonths(month, -1)
 	prev, err := s.store.StatsOverview(sys, pf, lang)

@@ -169,7 +169,6 @@ func (s *Server) apiExportXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	nameStatsCounts(o, l)
 	tables := dashboardTables(o, l, showLossRatio(r.Context()))
 	stamp := s.exportStamp()
 	d := &download{w: w, ctype: xlsxType, name: disposition(l, "anbao-dashboard-"+stamp+".xlsx", "安保监管看板-"+stamp+".xlsx")}
@@ -194,7 +193,6 @@ func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		nameStatsCounts(o, l)
 		for _, x := range dashboardTables(o, l, showLossRatio(r.Context())) {
 			if x.Key == table {
 				t = x.Table

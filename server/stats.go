@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/anbao/anbao"
-	"github.com/anbao/anbao/i18n"
-	"github.com/anbao/anbao/incident"
 	"github.com/anbao/anbao/store"
 )
 
@@ -80,30 +78,7 @@ func (s *Server) apiStatsOverview(w http.ResponseWriter, r *http.Request) (any, 
 	if err != nil {
 		return nil, err
 	}
-	ov, err := s.store.StatsOverview(r.Context(), f, lang(r))
-	if err != nil {
-		return nil, err
-	}
-	nameStatsCounts(ov, lang(r))
-	return ov, nil
-}
-
-// nameStatsCounts names the incident categories (GB/T 20986-2023) and the
-// decline reasons, which the store labels by their codes, in lang.
-func nameStatsCounts(ov *anbao.StatsOverview, lang string) {
-	for i, c := range ov.IncidentsByCategory {
-		if cat, ok := incident.LookupCategory(c.Key); ok {
-			ov.IncidentsByCategory[i].Label = cat.NameZH
-			if i18n.Normalize(lang) == "en" && cat.NameEN != "" {
-				ov.IncidentsByCategory[i].Label = cat.NameEN
-			}
-		}
-	}
-	for i, c := range ov.DeclinedByReason {
-		if k := "clm.decline." + c.Key; c.Key != "" && i18n.Has(lang, k) {
-			ov.DeclinedByReason[i].Label = i18n.T(lang, k)
-		}
-	}
+	return s.store.StatsOverview(r.Context(), f, lang(r))
 }
 
 func (s *Server) apiStatsBreakdown(w http.ResponseWriter, r *http.Request) (any, error) {

@@ -305,7 +305,6 @@ func (s *Server) dashLayout(p *uiPage, d *uiDashData, f anbao.StatsFilter, metri
 		}
 		d.Tables = append(d.Tables, tb)
 	}
-	nameStatsCounts(ov, p.Lang)
 	d.Counts = []uiDashCounts{
 		{ID: "incidents_by_grade", Title: p.T("dash.incidents_by_grade"), Rows: ov.IncidentsByGrade,
 			CSV: dashExport("/dashboard/export.csv", f, "incidents_by_grade")},

@@ -83,6 +83,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -93,6 +94,7 @@ import (
 
 	"github.com/anbao/anbao"
 	"github.com/anbao/anbao/cover"
+	"github.com/anbao/anbao/i18n"
 	"github.com/anbao/anbao/incident"
 	"github.com/anbao/anbao/refdata"
 )
@@ -424,6 +426,20 @@ func (s *Store) statsCellsFor(ctx context.Context, v *statsView, dims []string) 
 	return out, nil
 }
 
+// statsReady scopes the filter to the caller and makes sure the warehouse
+// exists; it returns the view and when the warehouse was built.
+func (s *Store) statsReady(ctx context.Context, f anbao.StatsFilter) (*statsView, string, error) {
+	v, err := s.statsScope(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	at, err := s.ensureStats(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return v, at, nil
+}
+
 // ensureStats refreshes a warehouse never built and returns when it was built.
 func (s *Store) ensureStats(ctx context.Context) (string, error) {
 	var at string
@@ -442,11 +458,7 @@ func (s *Store) ensureStats(ctx context.Context) (string, error) {
 
 // StatsOverview returns the headline figures, pilot counts and every breakdown for the filter, scoped by the caller.
 func (s *Store) StatsOverview(ctx context.Context, f anbao.StatsFilter, lang string) (*anbao.StatsOverview, error) {
-	v, err := s.statsScope(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	at, err := s.ensureStats(ctx)
+	v, at, err := s.statsReady(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -467,8 +479,8 @@ func (s *Store) StatsOverview(ctx context.Context, f anbao.StatsFilter, lang str
 		o.Breakdowns = append(o.Breakdowns, v.breakdown(d, cells[string(d)], labels))
 	}
 	o.IncidentsByGrade = statsCounts(cells[dimGrade], func(x *anbao.StatsFigures) int64 { return x.Incidents }, labels.grade)
-	o.IncidentsByCategory = statsCounts(cells[dimCategory], func(x *anbao.StatsFigures) int64 { return x.Incidents }, labels.plain)
-	o.DeclinedByReason = statsCounts(cells[dimDecline], func(x *anbao.StatsFigures) int64 { return x.ClaimsDeclined }, labels.plain)
+	o.IncidentsByCategory = statsCounts(cells[dimCategory], func(x *anbao.StatsFigures) int64 { return x.Incidents }, labels.category)
+	o.DeclinedByReason = statsCounts(cells[dimDecline], func(x *anbao.StatsFigures) int64 { return x.ClaimsDeclined }, labels.decline)
 	if err := s.statsRetailTotals(ctx, v.f, o); err != nil {
 		return nil, err
 	}
@@ -620,6 +632,26 @@ func (l *statsLabels) plain(k string) string {
 		return l.pick(unknownLabel)
 	}
 	return k
+}
+
+// category names a GB/T 20986-2023 incident category.
+func (l *statsLabels) category(k string) string {
+	if c, ok := incident.LookupCategory(k); ok {
+		return l.pick([2]string{c.NameZH, cmp.Or(c.NameEN, c.NameZH)})
+	}
+	return l.plain(k)
+}
+
+// decline names a claim's decline reason as the claim pages do.
+func (l *statsLabels) decline(k string) string {
+	lang := "zh-CN"
+	if l.en {
+		lang = "en"
+	}
+	if key := "clm.decline." + k; k != "" && i18n.Has(lang, key) {
+		return i18n.T(lang, key)
+	}
+	return l.plain(k)
 }
 
 func (l *statsLabels) grade(k string) string {
@@ -903,11 +935,8 @@ func (s *Store) scanStatsPolicy(v *statsView, today string, sc scanner) (*StatsP
 
 // StatsPolicies returns a page of the policy terms of the filter, in (policy id, term) order.
 func (s *Store) StatsPolicies(ctx context.Context, f anbao.StatsFilter, page anbao.Page) (*StatsPolicyList, error) {
-	v, err := s.statsScope(ctx, f)
+	v, _, err := s.statsReady(ctx, f)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.ensureStats(ctx); err != nil {
 		return nil, err
 	}
 	page = page.Normalize()
@@ -936,11 +965,8 @@ const statsChunk = 1000
 // exports: it reads by keyset in chunks, so memory stays constant and no
 // connection is held while fn runs.
 func (s *Store) EachStatsPolicy(ctx context.Context, f anbao.StatsFilter, fn func(*StatsPolicyRow) error) error {
-	v, err := s.statsScope(ctx, f)
+	v, _, err := s.statsReady(ctx, f)
 	if err != nil {
-		return err
-	}
-	if _, err := s.ensureStats(ctx); err != nil {
 		return err
 	}
 	today := s.today()
@@ -978,11 +1004,8 @@ func (s *Store) EachStatsPolicy(ctx context.Context, f anbao.StatsFilter, fn fun
 
 // StatsIncidents returns a page of the de-identified incidents of the filter, in id order.
 func (s *Store) StatsIncidents(ctx context.Context, f anbao.StatsFilter, page anbao.Page) (*StatsIncidentList, error) {
-	v, err := s.statsScope(ctx, f)
+	v, _, err := s.statsReady(ctx, f)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.ensureStats(ctx); err != nil {
 		return nil, err
 	}
 	page = page.Normalize()
